@@ -223,8 +223,9 @@ def render(results: dict[str, Any], machine: dict[str, str], command: str) -> st
             f"{machine['os']}, CPython {machine['python']}."
         ),
         "",
-        "µs per invocation (median of the repeats), and in brackets the ratio to",
-        "the floor timed in the same process, interleaved with the adapter. The",
+        "µs per invocation (median of the repeats) and, in brackets, the ratio to",
+        "the floor: the median over the repeats of adapter time / floor time, each",
+        "floor repeat timed in the same process right after the adapter's. The",
         "floor calls the same WSGI app with a prebuilt environ and does the base64",
         "or UTF-8 work the payload format makes unavoidable. ✗ marks a wrong answer",
         "or a failure, explained below the table: a fast wrong answer does not count.",
@@ -337,8 +338,8 @@ def main(argv: list[str] | None = None) -> int:
         default="python3.12",
         help="base interpreter of the virtual environments (default python3.12)",
     )
-    parser.add_argument("--repeats", type=int, default=9)
-    parser.add_argument("--target", type=float, default=0.1, help="seconds per repeat")
+    parser.add_argument("--repeats", type=int, default=21)
+    parser.add_argument("--target", type=float, default=0.05, help="seconds per repeat")
     parser.add_argument("--import-runs", type=int, default=20)
     parser.add_argument("--cpu", help="pin every measurement to this CPU with taskset")
     parser.add_argument(
