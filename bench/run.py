@@ -223,6 +223,14 @@ def render(results: dict[str, Any], machine: dict[str, str], command: str) -> st
             f"{machine['os']}, CPython {machine['python']}."
         ),
         "",
+        (
+            "Times are the process's CPU time (`--clock cpu`), so waiting for a core"
+            " on a shared machine is not counted; mangum + a2wsgi also waits for its"
+            " worker thread, which CPU time does not see."
+            if machine.get("clock", "cpu") == "cpu"
+            else "Times are wall-clock time (`--clock wall`)."
+        ),
+        "",
         "µs per invocation (median of the repeats) and, in brackets, the ratio to",
         "the floor: the median over the repeats of adapter time / floor time, each",
         "floor repeat timed in the same process right after the adapter's. The",
@@ -341,6 +349,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=21)
     parser.add_argument("--target", type=float, default=0.05, help="seconds per repeat")
     parser.add_argument("--import-runs", type=int, default=20)
+    parser.add_argument(
+        "--clock",
+        choices=["cpu", "wall"],
+        default="cpu",
+        help="time the calls by the process's CPU time (default) or wall time",
+    )
     parser.add_argument("--cpu", help="pin every measurement to this CPU with taskset")
     parser.add_argument(
         "--only",
@@ -376,6 +390,8 @@ def main(argv: list[str] | None = None) -> int:
             str(repeats),
             "--target",
             str(args.target),
+            "--clock",
+            args.clock,
         ]
         if args.smoke:
             time_args.append("--smoke")
@@ -413,6 +429,7 @@ def main(argv: list[str] | None = None) -> int:
         if (argv if argv is not None else sys.argv[1:])
         else ""
     )
+    machine["clock"] = args.clock
     report = render(results, machine, command)
     print(report)
     if output:
