@@ -108,7 +108,7 @@ def check_gzip_binary_support(**kwargs: Any) -> list[checks.CheckMessage]:
     return [
         checks.Warning(
             "GZipMiddleware is in MIDDLEWARE but APIG_WSGI_BINARY_SUPPORT is "
-            "False, so compressed responses cannot be returned to API Gateway.",
+            "False, so REST APIs send compressed responses garbled.",
             hint="Set APIG_WSGI_BINARY_SUPPORT = True (and configure the API's "
             "binary media types), or remove GZipMiddleware.",
             id="apig_wsgi.W004",
