@@ -6,6 +6,7 @@ DEBUG = False
 ALLOWED_HOSTS = [".amazonaws.com", ".on.aws", ".cf.net", "127.0.0.1", "testserver"]
 INSTALLED_APPS = ["apig_wsgi.contrib.django"]
 MIDDLEWARE = [
+    "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "apig_wsgi.contrib.django.middleware.ApigContextMiddleware",
 ]
