@@ -63,7 +63,7 @@ class TestReadOnly:
         apig_context = context_for(load_event("powertools-python/albEvent.json"))
 
         with pytest.raises(AttributeError) as excinfo:
-            apig_context.stage = "prod"  # type: ignore[misc]
+            apig_context.stage = "prod"
 
         assert str(excinfo.value) == "ApigContext is read-only, cannot set 'stage'."
 

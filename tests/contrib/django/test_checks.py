@@ -18,8 +18,8 @@ class SubclassedMiddleware(ApigContextMiddleware):
     pass
 
 
-def ids(messages: list[checks.CheckMessage]) -> list[str | None]:
-    return [message.id for message in messages]
+def ids(messages: list[checks.CheckMessage]) -> list[str]:
+    return [str(message.id) for message in messages]
 
 
 def test_test_project_passes_all_checks() -> None:
