@@ -3,7 +3,14 @@ from __future__ import annotations
 SECRET_KEY = "tests-only-not-a-secret"
 DEBUG = False
 # The hosts of the corpus events the tests send.
-ALLOWED_HOSTS = [".amazonaws.com", ".on.aws", ".cf.net", "127.0.0.1", "testserver"]
+ALLOWED_HOSTS = [
+    ".amazonaws.com",
+    ".on.aws",
+    ".cf.net",
+    ".cloudfront.net",
+    "127.0.0.1",
+    "testserver",
+]
 INSTALLED_APPS = ["apig_wsgi.contrib.django"]
 MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
