@@ -36,5 +36,5 @@ class Command(BaseCommand):
             raise CommandError(
                 message.strip().removeprefix("Error: "), returncode=returncode
             )
-        if message:
-            self.stderr.write(message, ending="")
+        # Notes such as "the integration would reject this" on success.
+        self.stderr.write(message, ending="")
