@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import os
+
 SECRET_KEY = "tests-only-not-a-secret"
 DEBUG = False
 # The hosts of the corpus events the tests send.
@@ -21,3 +23,6 @@ ROOT_URLCONF = "tests.contrib.django.project.urls"
 DATABASES: dict[str, dict[str, str]] = {}
 USE_TZ = True
 LOGGING_CONFIG = None
+# Lets subprocess tests run the project with a setting changed.
+if "APIG_WSGI_TEST_SCRIPT_NAME" in os.environ:
+    APIG_WSGI_SCRIPT_NAME = os.environ["APIG_WSGI_TEST_SCRIPT_NAME"]

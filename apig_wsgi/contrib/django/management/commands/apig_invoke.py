@@ -4,6 +4,7 @@ import argparse
 import io
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand
 from django.core.management.base import CommandError
 from django.core.management.base import CommandParser
@@ -22,10 +23,14 @@ class Command(BaseCommand):
         add_request_arguments(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        # Built here rather than imported so the current settings apply.
-        from apig_wsgi.contrib.django.handler import build_lambda_handler
+        try:
+            # Imported here: the module builds the handler, which can fail
+            # on invalid settings. Built again so the current settings apply.
+            from apig_wsgi.contrib.django.handler import build_lambda_handler
 
-        handler = build_lambda_handler()
+            handler = build_lambda_handler()
+        except ImproperlyConfigured as exc:
+            raise CommandError(str(exc)) from exc
         out = io.StringIO()
         err = io.StringIO()
         returncode = run_invoke(handler, argparse.Namespace(**options), out, err)

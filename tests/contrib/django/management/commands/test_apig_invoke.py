@@ -41,14 +41,16 @@ def invoke(*args: str) -> tuple[str, str]:
     return out.getvalue(), err.getvalue()
 
 
-def run_manage(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+def run_manage(
+    *args: str, stdin: str = "", env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "django", "apig_invoke", *args],
         input=stdin,
         capture_output=True,
         text=True,
         cwd=REPO_ROOT,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": SETTINGS},
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": SETTINGS, **(env or {})},
         check=False,
     )
 
@@ -90,6 +92,17 @@ class TestCallCommand:
             '{"received": {"a": "1"}}\n'
         )
         assert err == ""
+
+    @override_settings(APIG_WSGI_SCRIPT_NAME="prod")
+    def test_invalid_setting_raises(self) -> None:
+        with pytest.raises(CommandError) as excinfo:
+            invoke("/links/")
+
+        assert str(excinfo.value) == (
+            "APIG_WSGI_SCRIPT_NAME is invalid: script_name 'prod' must start with "
+            "'/' and not end with '/'. Write the base path as '/api', or use 'auto' "
+            "for the stage."
+        )
 
     def test_event_file_from_corpus(self) -> None:
         out, err = invoke(
@@ -169,6 +182,19 @@ class TestSubprocess:
             f"content-length: {len(body)}\n"
             "\n"
             f"{body}\n"
+        )
+
+    def test_invalid_setting_fails_system_checks(self) -> None:
+        process = run_manage("/links/", env={"APIG_WSGI_TEST_SCRIPT_NAME": "prod"})
+
+        assert (process.returncode, process.stdout) == (1, "")
+        assert process.stderr == (
+            "SystemCheckError: System check identified some issues:\n"
+            "\n"
+            "ERRORS:\n"
+            "?: (apig_wsgi.E002) APIG_WSGI_SCRIPT_NAME is invalid: script_name "
+            "'prod' must start with '/' and not end with '/'.\n"
+            "\tHINT: Write the base path as '/api', or use 'auto' for the stage.\n"
         )
 
     def test_bad_event_on_stdin_fails(self) -> None:
