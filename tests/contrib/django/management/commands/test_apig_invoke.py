@@ -12,7 +12,7 @@ from django.core.management import CommandError
 from django.core.management import call_command
 from django.test import override_settings
 
-from tests.contrib.django.utils import EVENTS_DIR
+from tests.utils import EVENTS_DIR
 
 # The shared invoke implementation (apig_wsgi.cli) comes from the local
 # development work; until it is merged the command cannot run.
