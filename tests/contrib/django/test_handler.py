@@ -5,6 +5,10 @@ import gzip
 import hashlib
 import json
 import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,6 +25,7 @@ from tests.utils import FakeContext
 from tests.utils import load_event
 
 GZIP = "django.middleware.gzip.GZipMiddleware"
+SETTINGS = "tests.contrib.django.project.settings"
 AWS_REQUEST_ID = FakeContext.aws_request_id
 
 
@@ -379,3 +384,50 @@ def test_disallowed_host_gives_400_response(caplog: pytest.LogCaptureFixture) ->
     assert [record.name for record in caplog.records] == [
         "django.security.DisallowedHost"
     ]
+
+
+class TestImport:
+    """Lambda imports the handler module in a fresh process on each cold start."""
+
+    def import_handler(self, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+        environ = {
+            key: value
+            for key, value in os.environ.items()
+            if key != "DJANGO_SETTINGS_MODULE"
+        }
+        return subprocess.run(
+            [sys.executable, "-c", "import apig_wsgi.contrib.django.handler"],
+            capture_output=True,
+            text=True,
+            cwd=Path(__file__).parents[3],
+            env={**environ, **env},
+            check=False,
+        )
+
+    def test_import_with_settings_module_succeeds(self) -> None:
+        process = self.import_handler({"DJANGO_SETTINGS_MODULE": SETTINGS})
+
+        assert (process.returncode, process.stdout, process.stderr) == (0, "", "")
+
+    def test_import_without_settings_module_fails(self) -> None:
+        process = self.import_handler({})
+
+        assert process.returncode == 1
+        assert process.stderr.splitlines()[-1] == (
+            "django.core.exceptions.ImproperlyConfigured: Requested setting "
+            "LOGGING_CONFIG, but settings are not configured. You must either "
+            "define the environment variable DJANGO_SETTINGS_MODULE or call "
+            "settings.configure() before accessing settings."
+        )
+
+    def test_import_with_invalid_setting_fails(self) -> None:
+        process = self.import_handler(
+            {"DJANGO_SETTINGS_MODULE": SETTINGS, "APIG_WSGI_TEST_SCRIPT_NAME": "/"}
+        )
+
+        assert process.returncode == 1
+        assert process.stderr.splitlines()[-1] == (
+            "django.core.exceptions.ImproperlyConfigured: APIG_WSGI_SCRIPT_NAME is "
+            "invalid: script_name '/' must start with '/' and not end with '/'. "
+            "Write the base path as '/api', or use 'auto' for the stage."
+        )
