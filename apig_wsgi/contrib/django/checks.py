@@ -21,6 +21,7 @@ GZIP_MIDDLEWARE_PATH = "django.middleware.gzip.GZipMiddleware"
 
 
 def register() -> None:
+    """Register every check; called from the app's ``ready()``."""
     checks.register(check_settings)
     checks.register(check_unknown_settings)
     checks.register(check_middleware)
