@@ -153,10 +153,18 @@ def test_apig_context_per_format(name: str, expected: dict[str, Any]) -> None:
 
     response = lambda_handler(event, FakeContext())
 
-    apig_context = json.loads(response["body"])["apig_context"]
-    assert {key: apig_context[key] for key in expected} == expected
-    assert apig_context["aws_request_id"] == AWS_REQUEST_ID
-    assert apig_context["remaining_time_ms"] == 3000
+    if "Records" in event:
+        request_context = event["Records"][0]["cf"]["config"]
+    else:
+        request_context = event.get("requestContext", {})
+    assert json.loads(response["body"])["apig_context"] == {
+        **expected,
+        "aws_request_id": AWS_REQUEST_ID,
+        "remaining_time_ms": 3000,
+        "has_full_event": True,
+        "request_context_keys": sorted(request_context),
+        "has_context": True,
+    }
 
 
 def test_apig_context_lattice_v2_iam_identity() -> None:
