@@ -13,6 +13,7 @@ import datetime
 import json
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -133,13 +134,23 @@ def worker(python: str, args: list[str], prefix: list[str]) -> Any:
     return json.loads(proc.stdout)
 
 
-def import_ms(python: str, statement: str, runs: int, prefix: list[str]) -> float:
-    """Median wall time of a fresh interpreter's import, minus that of `-c pass`."""
+def import_ms(
+    python: str, statement: str, runs: int, prefix: list[str], clock: str
+) -> float:
+    """Median time of a fresh interpreter's import, minus that of `-c pass`.
+
+    With the cpu clock, the time is the child's user + system CPU time.
+    """
 
     def once(code: str) -> float:
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         subprocess.run([*prefix, python, "-I", "-c", code], check=True, cwd=str(VENVS))
-        return time.perf_counter() - start
+        wall = time.perf_counter() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        if clock == "wall":
+            return wall
+        return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
     once(statement)
     once("pass")
@@ -212,6 +223,51 @@ def cell(row: dict[str, Any] | None, marks: dict[str, int]) -> str:
     return text
 
 
+def table_rows(results: dict[str, Any], marks: dict[str, int]) -> list[list[str]]:
+    """The results table: a header row, then one row per measurement."""
+    adapters = list(results)
+    table = [["workload", *adapters]]
+    for name, label in LABELS.items():
+        cells = []
+        for adapter in adapters:
+            rows = {r["workload"]: r for r in results[adapter]["rows"]}
+            cells.append(cell(rows.get(name), marks))
+        table.append([label, *cells])
+    table.append(
+        [
+            "import time, ms",
+            *(
+                "—"
+                if results[a].get("import_ms") is None
+                else f"{results[a]['import_ms']:.1f}"
+                for a in adapters
+            ),
+        ]
+    )
+    for workload in RSS_WORKLOADS:
+        table.append(
+            [
+                f"peak RSS after 1000 x {workload}, MiB",
+                *(
+                    f"{results[a]['rss'][workload] / 1024:.1f}"
+                    if workload in results[a].get("rss", {})
+                    else "—"
+                    for a in adapters
+                ),
+            ]
+        )
+    return table
+
+
+def render_rst(results: dict[str, Any]) -> str:
+    """The same table as an RST list-table, for README.rst."""
+    lines = [".. list-table::", "   :header-rows: 1", ""]
+    for row in table_rows(results, {}):
+        lines.append("   * - " + row[0])
+        lines += [f"     - {text}" for text in row[1:]]
+    return "\n".join(lines) + "\n"
+
+
 def render(results: dict[str, Any], machine: dict[str, str], command: str) -> str:
     adapters = list(results)
     marks: dict[str, int] = {}
@@ -237,37 +293,14 @@ def render(results: dict[str, Any], machine: dict[str, str], command: str) -> st
         "floor calls the same WSGI app with a prebuilt environ and does the base64",
         "or UTF-8 work the payload format makes unavoidable. ✗ marks a wrong answer",
         "or a failure, explained below the table: a fast wrong answer does not count.",
+        "Import time: CPU time of a fresh interpreter importing the adapter, minus",
+        "that of `python -c pass` (medians of `--import-runs`, 20 by default).",
         "",
-        "| workload | " + " | ".join(adapters) + " |",
-        "|---|" + "---:|" * len(adapters),
     ]
-    for name, label in LABELS.items():
-        cells = []
-        for adapter in adapters:
-            rows = {r["workload"]: r for r in results[adapter]["rows"]}
-            cells.append(cell(rows.get(name), marks))
-        lines.append(f"| {label} | " + " | ".join(cells) + " |")
-    lines.append(
-        "| import time, ms | "
-        + " | ".join(
-            "—"
-            if results[a].get("import_ms") is None
-            else f"{results[a]['import_ms']:.1f}"
-            for a in adapters
-        )
-        + " |"
-    )
-    for workload in RSS_WORKLOADS:
-        lines.append(
-            f"| peak RSS after 1000 x {workload}, MiB | "
-            + " | ".join(
-                f"{results[a]['rss'][workload] / 1024:.1f}"
-                if workload in results[a].get("rss", {})
-                else "—"
-                for a in adapters
-            )
-            + " |"
-        )
+    table = table_rows(results, marks)
+    lines.append("| " + " | ".join(table[0]) + " |")
+    lines.append("|---|" + "---:|" * len(adapters))
+    lines += ["| " + " | ".join(row) + " |" for row in table[1:]]
     if marks:
         lines += ["", "Failures:", ""]
         for text, number in marks.items():
@@ -401,7 +434,7 @@ def main(argv: list[str] | None = None) -> int:
         entry["import_ms"] = (
             None
             if adapter == "floor"
-            else import_ms(python, IMPORTS[adapter], import_runs, prefix)
+            else import_ms(python, IMPORTS[adapter], import_runs, prefix, args.clock)
         )
         for workload in RSS_WORKLOADS:
             entry["rss"][workload] = worker(
@@ -434,6 +467,7 @@ def main(argv: list[str] | None = None) -> int:
     print(report)
     if output:
         Path(output).write_text(report)
+        Path(output).with_suffix(".rst").write_text(render_rst(results))
         Path(output).with_suffix(".json").write_text(
             json.dumps({"machine": machine, "results": results}, indent=1)
         )
