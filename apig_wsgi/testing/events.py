@@ -165,7 +165,7 @@ def detect_format(event: Mapping[str, Any]) -> str:
     if "raw_path" in event:
         return "lattice-v1"
     if "httpMethod" in event:
-        return "http-v1" if event.get("version") == "1.0" else "rest"
+        return "http-v1" if "version" in event else "rest"
     raise ValueError(f"Unknown event format: {sorted(event)!r}")
 
 
@@ -324,7 +324,6 @@ def _build_rest(
         "requestContext": {
             "accountId": ACCOUNT_ID,
             "apiId": API_ID,
-            "authorizer": authorizer or None,
             "domainName": domain,
             "domainPrefix": API_ID,
             "extendedRequestId": uuid.uuid4().hex[:16],
@@ -340,7 +339,7 @@ def _build_rest(
                 "principalOrgId": None,
                 "sourceIp": request.source_ip,
                 "user": None,
-                "userAgent": request.header("user-agent"),
+                "userAgent": request.header("user-agent") or "",
                 "userArn": None,
             },
             "path": f"/{request.stage}{request.raw_path}" if version is None else path,
@@ -355,6 +354,8 @@ def _build_rest(
         "body": body if request.body else None,
         "isBase64Encoded": encoded,
     }
+    if authorizer:
+        event["requestContext"]["authorizer"] = authorizer
     if version is not None:
         event = {"version": version, **event}
     return event
@@ -506,7 +507,9 @@ def _build_lattice(request: _Request, scheme: str) -> dict[str, Any]:
                 "sourceVpcArn": f"arn:aws:ec2:{REGION}:{ACCOUNT_ID}"
                 ":vpc/vpc-0123456789abcdef0",
                 "type": "AWS_IAM",
-                "principal": f"arn:aws:iam::{ACCOUNT_ID}:role/caller",
+                "principal": f"arn:aws:sts::{ACCOUNT_ID}:assumed-role/caller/local",
+                "sessionName": "local",
+                "x509SanDns": "client.example.com",
             },
             "region": REGION,
             "timeEpoch": str(_now()[1] * 1000),
