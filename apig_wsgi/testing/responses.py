@@ -173,21 +173,28 @@ def _require_mapping(result: Any) -> Mapping[str, Any]:
 
 def _status(result: Mapping[str, Any], key: str = "statusCode") -> tuple[int, str]:
     value = result.get(key)
-    if key == "status" and isinstance(value, str) and value.isdigit():
-        value = int(value)
-    if not isinstance(value, int) or isinstance(value, bool) or not 100 <= value <= 599:
+    # CloudFront wants the status as a string of digits, the others a number.
+    if key == "status":
+        status = int(value) if isinstance(value, str) and value.isdigit() else 0
+    elif isinstance(value, int) and not isinstance(value, bool):
+        status = value
+    else:
+        status = 0
+    if not 100 <= status <= 599:
         raise _Malformed(f"{key} must be an HTTP status code, not {value!r}")
     description = result.get("statusDescription")
     if description is not None:
         if not isinstance(description, str):
             raise _Malformed(f"statusDescription must be a string, not {description!r}")
-        reason = description.partition(" ")[2]
+        # ALB and Lattice send "200 OK", CloudFront just "OK".
+        code, _, rest = description.partition(" ")
+        reason = rest if code.isdigit() else description
     else:
         try:
-            reason = HTTPStatus(value).phrase
+            reason = HTTPStatus(status).phrase
         except ValueError:
             reason = ""
-    return value, reason
+    return status, reason
 
 
 def _single_headers(
@@ -335,7 +342,9 @@ def _decode_edge(
 ) -> _Decoded:
     result = _require_mapping(result)
     status, reason = _status(result, "status")
-    raw_headers = result.get("headers") or {}
+    raw_headers = result.get("headers")
+    if raw_headers is None:
+        raw_headers = {}
     if not isinstance(raw_headers, Mapping):
         raise _Malformed(f"headers must be an object, not {raw_headers!r}")
     headers = []
