@@ -67,7 +67,6 @@ def decode_result(
     *,
     accept: str | None = None,
     binary_media_types: Sequence[str] = (),
-    method: str = "GET",
 ) -> Response:
     """Return what the client of ``format``'s integration receives for ``result``.
 
@@ -103,8 +102,6 @@ def decode_result(
         )
     except _Malformed as exc:
         return failure_response(format, str(exc))
-    if method == "HEAD":
-        body = b""
     return Response(status, reason, tuple(headers), body, result=result)
 
 

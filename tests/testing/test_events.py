@@ -409,6 +409,10 @@ class TestLattice:
         assert event["query_string_parameters"] == {"q": "2"}
         assert event["headers"]["x-multi"] == "one,two"
 
+    def test_host_header_is_kept(self) -> None:
+        event = build_event("lattice", headers={"Host": "svc.local"})
+        assert event["headers"]["host"] == ["svc.local"]
+
     def test_forwarded_for_is_appended(self) -> None:
         event = build_event(
             "lattice-v1", headers={"X-Forwarded-For": "1.1.1.1"}, source_ip="10.0.0.2"

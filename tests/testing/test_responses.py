@@ -199,10 +199,6 @@ class TestHttp:
         result = {"statusCode": 200, "body": "AAE=", "isBase64Encoded": True}
         assert decode_result(result, "http-v1").body == b"\x00\x01"
 
-    def test_head_has_no_body(self) -> None:
-        result = {"statusCode": 200, "body": "hello"}
-        assert decode_result(result, "http", method="HEAD").body == b""
-
 
 class TestAlb:
     def test_single_value_headers_and_description(self) -> None:
