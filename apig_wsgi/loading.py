@@ -71,7 +71,10 @@ def guess_kind(target: Callable[..., Any], spec: str) -> str:
     try:
         parameters = list(inspect.signature(target).parameters.values())
     except (TypeError, ValueError):
-        parameters = []
+        raise LoadError(
+            f"Cannot tell whether {spec} is a WSGI application or a Lambda handler: "
+            "its parameters cannot be inspected. Pass --wsgi or --handler."
+        ) from None
     names = tuple(parameter.name for parameter in parameters)
     positional = [
         parameter

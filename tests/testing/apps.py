@@ -60,7 +60,8 @@ def app(environ: dict[str, Any], start_response: StartResponse) -> Iterable[byte
     return [json.dumps(echo).encode()]
 
 
-handler = make_lambda_handler(validator(app), binary_support=True)
+validated_app = validator(app)
+handler = make_lambda_handler(validated_app, binary_support=True)
 
 
 def lambda_handler(event: dict[str, Any], context: Any) -> Any:
@@ -86,6 +87,8 @@ def not_callable() -> None:
 
 
 NOT_CALLABLE = 42
+# A builtin without an introspectable signature.
+NO_SIGNATURE = min
 
 
 def three_parameters(a: Any, b: Any, c: Any) -> None:
