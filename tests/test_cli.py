@@ -417,22 +417,28 @@ class TestServe:
     ) -> None:
         port = free_port()
         answers: list[bytes] = []
+        returned = threading.Event()
 
         def client() -> None:
             url = f"http://127.0.0.1:{port}/ping"
-            for _ in range(500):
+            while not returned.is_set():
                 try:
                     with urllib.request.urlopen(url, timeout=30) as response:
                         answers.append(response.read())
-                    break
                 except OSError:
                     time.sleep(0.01)
-            os.kill(os.getpid(), signal.SIGINT)
+                else:
+                    # Ctrl-C, as the terminal would send it to the serving process.
+                    os.kill(os.getpid(), signal.SIGINT)
+                    return
 
         thread = threading.Thread(target=client)
         thread.start()
-        code = main(["serve", APP, "--port", str(port), "--format", "lattice"])
-        thread.join()
+        try:
+            code = main(["serve", APP, "--port", str(port), "--format", "lattice"])
+        finally:
+            returned.set()
+            thread.join()
         _, err = capsys.readouterr()
         assert code == 0
         assert json.loads(answers[0])["path_info"] == "/ping"

@@ -112,6 +112,8 @@ def build_event(
                 f"Give the query string in path {path!r} or in query, not both."
             )
         raw_query = _encode_query(query)
+    if scheme not in ("http", "https"):
+        raise ValueError(f"Scheme must be 'http' or 'https', not {scheme!r}.")
     if stage is not None and format not in DEFAULT_STAGES:
         raise ValueError(f"Format {format!r} has no stages, got stage {stage!r}.")
     if stage is not None and not stage:
@@ -229,10 +231,9 @@ def _with_forwarding(
     headers = [item for item in headers if item[0].lower() != "x-forwarded-for"]
     if request.header("host") is None:
         headers.insert(0, ("Host", host))
-    port = "443" if scheme == "https" else "80"
-    host_header = request.header("host") or host
-    if ":" in host_header:
-        port = host_header.rsplit(":", 1)[1]
+    _, colon, port = (request.header("host") or host).rpartition(":")
+    if not colon or not port.isdigit():
+        port = "443" if scheme == "https" else "80"
     trail = (
         f"{forwarded_for}, {request.source_ip}" if forwarded_for else request.source_ip
     )

@@ -380,6 +380,10 @@ class TestAlb:
         assert event["multiValueHeaders"]["x-multi"] == ["one", "two"]
         assert "headers" not in event
 
+    def test_ipv6_host_without_port(self) -> None:
+        event = build_event("alb", headers={"Host": "[::1]"}, scheme="http")
+        assert event["headers"]["x-forwarded-port"] == "80"
+
     def test_host_header_port_is_forwarded_port(self) -> None:
         event = build_event("alb", headers={"Host": "localhost:8123"}, scheme="http")
         assert event["headers"]["x-forwarded-port"] == "8123"
@@ -500,6 +504,7 @@ class TestArguments:
                 "Format 'alb' has no stages, got stage 'prod'.",
             ),
             ({"format": "rest", "stage": ""}, "Stage must not be empty."),
+            ({"scheme": "ftp"}, "Scheme must be 'http' or 'https', not 'ftp'."),
             (
                 {"authorizer": {}, "claims": {}},
                 "Pass authorizer or claims, not both.",
