@@ -163,9 +163,9 @@ class TestMalformedEvents:
         event = load_event("aws-lambda-dotnet/alb-request-single-value.json")
         with pytest.raises(InvalidEventError) as excinfo:
             handler(event, None)
-        assert str(excinfo.value) == (
-            "The body is marked as base64 but does not decode: Only base64 data "
-            "is allowed"
+        # The rest of the message is binascii's, which varies by Python version.
+        assert str(excinfo.value).startswith(
+            "The body is marked as base64 but does not decode: "
         )
 
     def test_body_of_wrong_type(self) -> None:
