@@ -420,7 +420,7 @@ class TestServe:
         returned = threading.Event()
 
         def client() -> None:
-            url = f"http://127.0.0.1:{port}/ping"
+            url = f"http://127.0.0.1:{port}/binary"
             while not returned.is_set():
                 try:
                     with urllib.request.urlopen(url, timeout=30) as response:
@@ -435,15 +435,31 @@ class TestServe:
         thread = threading.Thread(target=client)
         thread.start()
         try:
-            code = main(["serve", APP, "--port", str(port), "--format", "lattice"])
+            code = main(
+                [
+                    "serve",
+                    "--handler",
+                    "tests.testing.apps:lambda_handler",
+                    "--port",
+                    str(port),
+                    "--format",
+                    "rest",
+                    "--stage",
+                    "v1",
+                    "--binary-media-types",
+                    "image/*",
+                    "*/*",
+                ]
+            )
         finally:
             returned.set()
             thread.join()
         _, err = capsys.readouterr()
         assert code == 0
-        assert json.loads(answers[0])["path_info"] == "/ping"
+        assert answers == [BINARY]
         assert err == (
-            f"Serving {APP} (wsgi) as lattice events on http://127.0.0.1:{port}/\n"
+            "Serving tests.testing.apps:lambda_handler (handler) as rest events on "
+            f"http://127.0.0.1:{port}/\n"
             "Press Ctrl-C to stop.\nStopped.\n"
         )
 

@@ -19,6 +19,7 @@ import pytest
 from apig_wsgi.server import LocalServer
 from tests.testing.apps import BINARY
 from tests.testing.apps import handler
+from tests.testing.apps import huge_handler
 from tests.testing.apps import malformed_handler
 from tests.testing.apps import raw_base64_handler
 
@@ -177,6 +178,26 @@ def test_malformed_result_is_502(caplog: pytest.LogCaptureFixture) -> None:
         "The rest integration would answer 502: statusCode must be an HTTP status "
         "code, not 'twelve'." in caplog.text
     )
+
+
+@pytest.mark.parametrize(
+    ("format", "status", "reason"),
+    [
+        ("rest", 502, "over the Lambda limit of 6291456 bytes"),
+        ("http", 500, "over the Lambda limit of 6291456 bytes"),
+        ("alb", 502, "over the ALB limit of 1048576 bytes"),
+    ],
+)
+def test_oversized_result_fails_like_aws(
+    format: str, status: int, reason: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    size = 2 * 1024 * 1024 if format == "alb" else 7 * 1024 * 1024
+    with running(huge_handler, format=format) as server:
+        with pytest.raises(urllib.error.HTTPError) as excinfo:
+            urlopen(server.url + f"?size={size}")
+        assert excinfo.value.code == status
+        excinfo.value.close()
+    assert reason in caplog.text
 
 
 def test_handler_exception_is_502_and_logged(caplog: pytest.LogCaptureFixture) -> None:

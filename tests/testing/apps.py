@@ -73,6 +73,12 @@ def malformed_handler(event: dict[str, Any], context: Any) -> Any:
     return {"statusCode": "twelve", "body": "x"}
 
 
+def huge_handler(event: dict[str, Any], context: Any) -> Any:
+    """A handler that ignores the size limits, unlike make_lambda_handler's."""
+    size = int(event["queryStringParameters"]["size"])
+    return {"statusCode": 200, "body": "a" * size, "isBase64Encoded": False}
+
+
 def raw_base64_handler(event: dict[str, Any], context: Any) -> Any:
     return {
         "statusCode": 200,
