@@ -14,7 +14,6 @@ import logging
 import sys
 from collections.abc import Sequence
 from typing import Any
-from typing import Callable
 from typing import TextIO
 
 from apig_wsgi.errors import InvalidEventError
@@ -22,13 +21,12 @@ from apig_wsgi.loading import LoadError
 from apig_wsgi.loading import load_handler
 from apig_wsgi.server import LocalServer
 from apig_wsgi.testing.client import LambdaContext
+from apig_wsgi.testing.client import LambdaHandler
 from apig_wsgi.testing.events import FORMATS
 from apig_wsgi.testing.events import build_event
 from apig_wsgi.testing.events import detect_format
 from apig_wsgi.testing.responses import Response
 from apig_wsgi.testing.responses import decode_result
-
-LambdaHandler = Callable[[dict[str, Any], Any], Any]
 
 
 class _UsageError(Exception):

@@ -10,8 +10,7 @@ from typing import Any
 from typing import Callable
 
 from apig_wsgi.handler import make_lambda_handler
-
-LambdaHandler = Callable[[dict[str, Any], Any], Any]
+from apig_wsgi.testing.client import LambdaHandler
 
 KINDS = ("auto", "wsgi", "handler")
 

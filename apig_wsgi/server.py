@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from http.server import BaseHTTPRequestHandler
 from http.server import ThreadingHTTPServer
 from typing import Any
-from typing import Callable
 
 from apig_wsgi.testing.client import LambdaContext
+from apig_wsgi.testing.client import LambdaHandler
 from apig_wsgi.testing.events import FORMATS
 from apig_wsgi.testing.events import build_event
 from apig_wsgi.testing.responses import Response
@@ -18,8 +18,6 @@ from apig_wsgi.testing.responses import failure_response
 from apig_wsgi.testing.responses import request_problem
 
 logger = logging.getLogger("apig_wsgi.server")
-
-LambdaHandler = Callable[[dict[str, Any], Any], Any]
 
 # Hop-by-hop headers and the length belong to this connection, not the app.
 _CONNECTION_HEADERS = frozenset(
