@@ -280,12 +280,11 @@ def _decode_rest(
     body = _text_body(result)
     if not _flag(result):
         return status, reason, headers, body.encode()
-    # A REST API decodes base64 only when binaryMediaTypes match the request's
-    # first Accept type or the response's Content-Type; otherwise the client
-    # gets the base64 text.
-    first_accept = (accept or "").split(",")[0].split(";")[0].strip().lower()
-    content_type = (_content_type(headers) or "").split(";")[0].strip().lower()
-    if _matches(first_accept, media_types) or _matches(content_type, media_types):
+    # A REST API decodes base64 only when its binaryMediaTypes match the first
+    # type in the request's Accept header; otherwise the client gets the text.
+    # https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-payload-encodings.html
+    media_type = accept.split(",")[0] if accept else _content_type(headers) or ""
+    if _matches(media_type.split(";")[0].strip().lower(), media_types):
         return status, reason, headers, _base64(body)
     return status, reason, headers, body.encode()
 

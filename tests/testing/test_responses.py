@@ -70,6 +70,18 @@ class TestRest:
         response = decode_result(result, "rest", binary_media_types=["image/*"])
         assert response.body == b"\x00\x01"
 
+    def test_base64_decided_by_accept_not_content_type(self) -> None:
+        result = {
+            "statusCode": 200,
+            "headers": {"Content-Type": "image/png"},
+            "body": "AAE=",
+            "isBase64Encoded": True,
+        }
+        response = decode_result(
+            result, "rest", accept="text/html,image/*", binary_media_types=["image/*"]
+        )
+        assert response.body == b"AAE="
+
     def test_base64_with_matching_accept_is_decoded(self) -> None:
         result = {"statusCode": 200, "body": "AAE=", "isBase64Encoded": True}
         response = decode_result(
