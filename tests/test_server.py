@@ -155,16 +155,19 @@ def test_large_upload_and_download() -> None:
             assert response.read() == b"a" * size
 
 
-def test_request_over_lambda_limit_is_413(caplog: pytest.LogCaptureFixture) -> None:
-    with running(format="http") as server:
+@pytest.mark.parametrize(("format", "status"), [("rest", 500), ("url", 413)])
+def test_request_over_lambda_limit_is_refused(
+    format: str, status: int, caplog: pytest.LogCaptureFixture
+) -> None:
+    with running(format=format) as server:
         request = urllib.request.Request(
             server.url, data=b"\xff" * (5 * 1024 * 1024), method="PUT"
         )
         with pytest.raises(urllib.error.HTTPError) as excinfo:
             urlopen(request)
-    assert excinfo.value.code == 413
+    assert excinfo.value.code == status
     excinfo.value.close()
-    assert "The http integration refuses: the request is " in caplog.text
+    assert f"The {format} integration refuses: the request is " in caplog.text
 
 
 def test_malformed_result_is_502(caplog: pytest.LogCaptureFixture) -> None:

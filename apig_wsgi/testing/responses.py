@@ -106,21 +106,36 @@ def decode_result(
 
 
 def request_problem(event: Mapping[str, Any], format: str) -> Response | None:
-    """The integration's 413 response if ``event`` is too large to send, else None."""
+    """The front's answer to an ``event`` too large to invoke with, else None.
+
+    API Gateway forwards up to 10 MB but Lambda then refuses the invocation,
+    which API Gateway answers with its 500; the other fronts answer 413.
+    """
     size = len(json.dumps(event).encode())
     limit = LAMBDA_REQUEST_LIMIT
     if format in ("alb", "alb-multi"):
-        size = len(str(event.get("body") or "").encode())
+        body = str(event.get("body") or "")
+        size = len(_base64(body) if event.get("isBase64Encoded") else body.encode())
         limit = ALB_REQUEST_BODY_LIMIT
     if size <= limit:
         return None
     reason = f"the request is {size} bytes, over the limit of {limit} bytes"
-    body = b'{"message":"Request Too Long"}'
+    # https://docs.aws.amazon.com/lambda/latest/dg/services-apigateway-errors.html
+    if format in ("rest", "http", "http-v1"):
+        status, content_type, error_body = 500, "application/json", _API_ERROR
+        if format == "rest":
+            error_body = _REST_ERROR
+    else:
+        status, content_type, error_body = (
+            413,
+            "text/plain",
+            b"Request Entity Too Large",
+        )
     return Response(
-        413,
-        "Request Entity Too Large",
-        (("Content-Type", "application/json"), ("Content-Length", str(len(body)))),
-        body,
+        status,
+        HTTPStatus(status).phrase,
+        (("Content-Type", content_type), ("Content-Length", str(len(error_body)))),
+        error_body,
         error=reason,
         event=event,
     )
@@ -139,12 +154,13 @@ def failure_response(format: str, reason: str) -> Response:
 
 
 _API_ERROR = b'{"message":"Internal Server Error"}'
+_REST_ERROR = b'{"message": "Internal server error"}'
 _BAD_GATEWAY_HTML = (
     b"<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n"
     b"<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n"
 )
 _FAILURES: dict[str, tuple[int, str, bytes]] = {
-    "rest": (502, "application/json", b'{"message": "Internal server error"}'),
+    "rest": (502, "application/json", _REST_ERROR),
     "http": (500, "application/json", _API_ERROR),
     "http-v1": (500, "application/json", _API_ERROR),
     "url": (502, "application/json", _API_ERROR),

@@ -168,27 +168,60 @@ def test_handler_exceptions_propagate() -> None:
         Client(handler).get("/error")
 
 
-def test_request_over_6_mb_is_refused_without_calling_handler() -> None:
-    def must_not_run(event: dict[str, Any], context: Any) -> Any:
-        raise AssertionError("called")
+def must_not_run(event: dict[str, Any], context: Any) -> Any:
+    raise AssertionError("called")
 
-    response = Client(must_not_run).post(
+
+@pytest.mark.parametrize(
+    ("format", "status", "body"),
+    [
+        ("rest", 500, b'{"message": "Internal server error"}'),
+        ("http", 500, b'{"message":"Internal Server Error"}'),
+        ("http-v1", 500, b'{"message":"Internal Server Error"}'),
+        ("url", 413, b"Request Entity Too Large"),
+        ("lattice", 413, b"Request Entity Too Large"),
+        ("lattice-v1", 413, b"Request Entity Too Large"),
+    ],
+)
+def test_request_over_6_mb_is_refused_without_calling_handler(
+    format: str, status: int, body: bytes
+) -> None:
+    response = Client(must_not_run, format=format).post(
         "/", headers={"Content-Type": "text/plain"}, body=b"a" * (6 * 1024 * 1024)
     )
-    assert response.status == 413
+    assert (response.status, response.body) == (status, body)
+    assert response.header("Content-Length") == str(len(body))
     assert response.error is not None
     assert response.error.startswith("the request is ")
+    assert response.error.endswith(" bytes, over the limit of 6291456 bytes")
 
 
-def test_alb_request_body_over_1_mb_is_refused() -> None:
-    response = Client(handler, format="alb").post(
-        "/", headers={"Content-Type": "text/plain"}, body=b"a" * (1024 * 1024 + 1)
+@pytest.mark.parametrize("format", ["alb", "alb-multi"])
+@pytest.mark.parametrize(
+    ("content_type", "size", "refused"),
+    [
+        ("text/plain", 1024 * 1024, False),
+        ("text/plain", 1024 * 1024 + 1, True),
+        ("application/octet-stream", 1024 * 1024, False),
+        ("application/octet-stream", 1024 * 1024 + 1, True),
+    ],
+)
+def test_alb_request_body_limit_is_1_mb_of_body(
+    format: str, content_type: str, size: int, refused: bool
+) -> None:
+    def no_content(event: dict[str, Any], context: Any) -> Any:
+        return {"statusCode": 204, "statusDescription": "204 No Content"}
+
+    response = Client(no_content, format=format).post(
+        "/", headers={"Content-Type": content_type}, body=b"a" * size
     )
-    assert response.status == 413
-    assert (
-        response.error
-        == "the request is 1048577 bytes, over the limit of 1048576 bytes"
-    )
+    if refused:
+        assert response.status == 413
+        assert response.error == (
+            f"the request is {size} bytes, over the limit of 1048576 bytes"
+        )
+    else:
+        assert response.status == 204
 
 
 @pytest.mark.parametrize("format", ["alb", "alb-multi"])
