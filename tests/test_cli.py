@@ -182,6 +182,14 @@ class TestInvoke:
             "status code, not 'twelve'.\n"
         )
 
+    def test_result_not_json(self, capsys: pytest.CaptureFixture[str]) -> None:
+        assert run(capsys, "invoke", "tests.testing.apps:set_handler") == (
+            1,
+            "",
+            "Error: the handler's result is not JSON serializable: Object of type "
+            "set is not JSON serializable\n",
+        )
+
     def test_event_file(self, capsys: pytest.CaptureFixture[str]) -> None:
         code, out, err = run(capsys, "invoke", APP, "--event", str(SAMPLE), "--decoded")
         assert (code, err) == (0, "")

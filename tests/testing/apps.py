@@ -79,6 +79,10 @@ def huge_handler(event: dict[str, Any], context: Any) -> Any:
     return {"statusCode": 200, "body": "a" * size, "isBase64Encoded": False}
 
 
+def set_handler(event: dict[str, Any], context: Any) -> Any:
+    return {"statusCode": 200, "body": {"not", "json"}}
+
+
 def raw_base64_handler(event: dict[str, Any], context: Any) -> Any:
     return {
         "statusCode": 200,
