@@ -51,9 +51,10 @@ class BodyEncoder:
 
     def encode(self, response: BufferedResponse) -> tuple[str, bool]:
         """Return the body string and whether it is base64."""
-        body = response.body
-        if not body:
+        chunks = response.chunks
+        if not chunks:
             return "", False
+        body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
         if self.binary_support and self.is_binary(response.headers):
             return b64encode(body).decode("ascii"), True
         try:
@@ -141,8 +142,8 @@ def json_size(result: dict[str, Any]) -> int:
 
 
 def too_large_response() -> BufferedResponse:
-    response = BufferedResponse()
-    response.status = TOO_LARGE_STATUS
-    response.headers = [("Content-Type", "text/plain; charset=utf-8")]
-    response.chunks = [TOO_LARGE_BODY]
-    return response
+    return BufferedResponse(
+        TOO_LARGE_STATUS,
+        [("Content-Type", "text/plain; charset=utf-8")],
+        TOO_LARGE_BODY,
+    )
