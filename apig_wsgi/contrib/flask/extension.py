@@ -1,0 +1,79 @@
+"""The Flask extension: reads the ``APIG_WSGI_*`` config keys, builds the handler."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict
+from typing import Any
+
+from flask import Flask
+
+from apig_wsgi import make_lambda_handler
+from apig_wsgi.contrib.flask.cli import apig_cli
+from apig_wsgi.contrib.flask.state import EXTENSION_NAME
+from apig_wsgi.contrib.flask.state import AppState
+from apig_wsgi.options import OPTION_NAMES
+from apig_wsgi.options import SETTING_NAMES
+from apig_wsgi.options import SETTING_PREFIX
+from apig_wsgi.options import OptionProblem
+from apig_wsgi.options import Options
+from apig_wsgi.options import build_options
+from apig_wsgi.options import find_option_problems
+from apig_wsgi.options import setting_name
+
+
+class ApigWsgi:
+    """Flask extension that turns an app into an AWS Lambda handler.
+
+    One instance may serve several apps; everything per app lives in
+    ``app.extensions["apig_wsgi"]``.
+    """
+
+    def __init__(self, app: Flask | None = None) -> None:
+        if app is not None:
+            self.init_app(app)
+
+    def init_app(self, app: Flask) -> None:
+        """Validate the app's ``APIG_WSGI_*`` config and build its handler."""
+        if EXTENSION_NAME in app.extensions:
+            raise RuntimeError(
+                f"apig_wsgi is already set up on the Flask app {app.name!r}. "
+                "Call init_app() once per app."
+            )
+        options = options_from_config(app.config)
+        app.extensions[EXTENSION_NAME] = AppState(
+            extension=self,
+            options=options,
+            handler=make_lambda_handler(app, **asdict(options)),
+        )
+        app.cli.add_command(apig_cli)
+
+
+def options_from_config(config: Mapping[str, Any]) -> Options:
+    """Read every ``APIG_WSGI_*`` key of ``config`` into ``Options``.
+
+    Raises ``TypeError`` or ``ValueError`` naming each bad or unknown key.
+    """
+    # Unknown keys go in under their own name, so the shared validator
+    # reports them as unknown options instead of them being ignored.
+    option_for_key = dict(zip(SETTING_NAMES, OPTION_NAMES))
+    values = {
+        option_for_key.get(key, key): value
+        for key, value in config.items()
+        if key.startswith(SETTING_PREFIX)
+    }
+    problems = find_option_problems(values)
+    if problems:
+        lines = [_describe(problem) for problem in problems]
+        raise problems[0].kind("\n".join(lines))
+    return build_options(values)
+
+
+def _describe(problem: OptionProblem) -> str:
+    if problem.option not in OPTION_NAMES:
+        return (
+            f"Unknown Flask config key {problem.option!r}. "
+            f"apig_wsgi reads only: {', '.join(SETTING_NAMES)}."
+        )
+    key = setting_name(problem.option)
+    return f"Invalid Flask config {key}: {problem.message} {problem.hint}"

@@ -1,0 +1,229 @@
+"""A real Flask app driven through the Lambda handler built by the extension."""
+
+from __future__ import annotations
+
+import base64
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask import Response
+from flask import abort
+from flask import jsonify
+from flask import request
+from flask import send_file
+from flask import stream_with_context
+from flask import url_for
+
+from apig_wsgi.contrib.flask import ApigWsgi
+from apig_wsgi.contrib.flask import get_lambda_handler
+from tests.contrib.flask.support import LambdaContext
+from tests.contrib.flask.support import load_event
+from tests.contrib.flask.support import with_request
+
+PNG_PATH = Path(__file__).with_name("pixels.png")
+PNG_BYTES = PNG_PATH.read_bytes()
+
+# Named-stage events, for the script name option.
+REST_PROD_STAGE = "rest"
+HTTP_V2_BETA_STAGE = "aws-lambda-dotnet/values-get-all-httpapi-v2-with-stage.json"
+
+
+def create_app(**config: Any) -> Flask:
+    app = Flask(__name__)
+    app.config.update(config)
+
+    @app.get("/json")
+    def json_view() -> Response:
+        return jsonify(message="hello")
+
+    @app.get("/png")
+    def png_view() -> Response:
+        return send_file(PNG_PATH, mimetype="image/png")
+
+    @app.get("/stream")
+    def stream_view() -> Response:
+        @stream_with_context
+        def generate() -> Iterator[str]:
+            yield f"path={request.path};"
+            yield "one;"
+            yield "two"
+
+        return Response(generate(), mimetype="text/plain")
+
+    @app.get("/cookies")
+    def cookies_view() -> Response:
+        response = Response("baked", mimetype="text/plain")
+        response.set_cookie("flavour", "oat")
+        response.set_cookie("session", "abc", httponly=True, secure=True)
+        return response
+
+    @app.get("/links")
+    def links_view() -> Response:
+        return jsonify(
+            relative=url_for("json_view"),
+            external=url_for("json_view", _external=True),
+        )
+
+    @app.get("/missing")
+    def missing_view() -> Response:
+        abort(404)
+
+    @app.get("/boom")
+    def boom_view() -> Response:
+        raise ValueError("boom")
+
+    ApigWsgi(app)
+    return app
+
+
+def invoke(app: Flask, event_name: str, path: str) -> dict[str, Any]:
+    event = with_request(load_event(event_name), path)
+    return get_lambda_handler(app)(event, LambdaContext())
+
+
+class TestJson:
+    def test_http_v2(self) -> None:
+        response = invoke(create_app(), "http-v2", "/json")
+        assert response == {
+            "statusCode": 200,
+            "headers": {"Content-Type": "application/json", "Content-Length": "20"},
+            "cookies": [],
+            "body": '{"message":"hello"}\n',
+            "isBase64Encoded": False,
+        }
+
+    def test_rest(self) -> None:
+        response = invoke(create_app(), "rest", "/json")
+        assert response == {
+            "statusCode": 200,
+            "multiValueHeaders": {
+                "Content-Type": ["application/json"],
+                "Content-Length": ["20"],
+            },
+            "body": '{"message":"hello"}\n',
+            "isBase64Encoded": False,
+        }
+
+
+class TestSendFilePng:
+    def test_http_v2_default_is_base64(self) -> None:
+        response = invoke(create_app(), "http-v2", "/png")
+        assert response["statusCode"] == 200
+        assert response["headers"]["Content-Type"] == "image/png"
+        assert response["isBase64Encoded"] is True
+        assert base64.b64decode(response["body"]) == PNG_BYTES
+
+    def test_rest_binary_support(self) -> None:
+        app = create_app(APIG_WSGI_BINARY_SUPPORT=True)
+        response = invoke(app, "rest", "/png")
+        assert response["statusCode"] == 200
+        assert response["multiValueHeaders"]["Content-Type"] == ["image/png"]
+        assert response["isBase64Encoded"] is True
+        assert base64.b64decode(response["body"]) == PNG_BYTES
+
+    def test_alb_binary_support(self) -> None:
+        app = create_app(APIG_WSGI_BINARY_SUPPORT=True)
+        response = invoke(app, "alb", "/png")
+        assert response["statusDescription"] == "200 OK"
+        assert response["isBase64Encoded"] is True
+        assert base64.b64decode(response["body"]) == PNG_BYTES
+
+
+class TestStream:
+    @pytest.mark.parametrize("event_name", ["rest", "http-v2", "alb", "lattice-v2"])
+    def test_generator_body_is_joined(self, event_name: str) -> None:
+        response = invoke(create_app(), event_name, "/stream")
+        assert response["statusCode"] == 200
+        assert response["body"] == "path=/stream;one;two"
+        assert response["isBase64Encoded"] is False
+
+
+class TestCookies:
+    def test_http_v2_every_cookie_in_cookies(self) -> None:
+        response = invoke(create_app(), "http-v2", "/cookies")
+        assert response["cookies"] == [
+            "flavour=oat; Path=/",
+            "session=abc; Secure; HttpOnly; Path=/",
+        ]
+        assert "Set-Cookie" not in response["headers"]
+
+    def test_rest_every_cookie_in_multi_value_headers(self) -> None:
+        response = invoke(create_app(), "rest", "/cookies")
+        assert response["multiValueHeaders"]["Set-Cookie"] == [
+            "flavour=oat; Path=/",
+            "session=abc; Secure; HttpOnly; Path=/",
+        ]
+
+    def test_alb_multi_value_every_cookie(self) -> None:
+        response = invoke(create_app(), "alb-multi", "/cookies")
+        assert response["multiValueHeaders"]["Set-Cookie"] == [
+            "flavour=oat; Path=/",
+            "session=abc; Secure; HttpOnly; Path=/",
+        ]
+
+
+class TestUrlFor:
+    def test_rest_without_script_name(self) -> None:
+        response = invoke(create_app(), REST_PROD_STAGE, "/links")
+        assert response["body"] == (
+            '{"external":"https://zzqupfvhrk.execute-api.us-west-2.amazonaws.com'
+            '/json","relative":"/json"}\n'
+        )
+
+    def test_rest_script_name_auto_adds_stage(self) -> None:
+        app = create_app(APIG_WSGI_SCRIPT_NAME="auto")
+        response = invoke(app, REST_PROD_STAGE, "/links")
+        assert response["body"] == (
+            '{"external":"https://zzqupfvhrk.execute-api.us-west-2.amazonaws.com'
+            '/Prod/json","relative":"/Prod/json"}\n'
+        )
+
+    def test_http_v2_script_name_auto_adds_stage(self) -> None:
+        app = create_app(APIG_WSGI_SCRIPT_NAME="auto")
+        response = invoke(app, HTTP_V2_BETA_STAGE, "/links")
+        assert response["statusCode"] == 200
+        assert response["body"] == (
+            '{"external":"https://uzdrcy3wk7.execute-api.us-east-1.amazonaws.com'
+            '/beta/json","relative":"/beta/json"}\n'
+        )
+
+    def test_alb_script_name_base_path(self) -> None:
+        app = create_app(APIG_WSGI_SCRIPT_NAME="/api")
+        response = invoke(app, "alb", "/api/links")
+        assert response["body"] == (
+            '{"external":"http://lambda-alb-123578498.us-east-2.elb.amazonaws.com'
+            '/api/json","relative":"/api/json"}\n'
+        )
+
+
+class TestErrors:
+    @pytest.mark.parametrize("event_name", ["rest", "http-v2", "alb", "lattice-v2"])
+    def test_abort_404(self, event_name: str) -> None:
+        response = invoke(create_app(), event_name, "/missing")
+        assert response["statusCode"] == 404
+        assert "<h1>Not Found</h1>" in response["body"]
+
+    def test_unknown_url_404(self) -> None:
+        response = invoke(create_app(), "http-v2", "/nowhere")
+        assert response["statusCode"] == 404
+
+    def test_exception_propagates_when_propagate_exceptions_on(self) -> None:
+        app = create_app(PROPAGATE_EXCEPTIONS=True)
+        with pytest.raises(ValueError, match=r"^boom$"):
+            invoke(app, "http-v2", "/boom")
+
+    def test_exception_becomes_500_when_propagate_exceptions_off(
+        self, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        app = create_app(PROPAGATE_EXCEPTIONS=False)
+        with caplog.at_level(logging.ERROR, logger=app.logger.name):
+            response = invoke(app, "http-v2", "/boom")
+        assert response["statusCode"] == 500
+        assert "<h1>Internal Server Error</h1>" in response["body"]
+        assert [record.getMessage() for record in caplog.records] == [
+            "Exception on /boom [GET]"
+        ]
