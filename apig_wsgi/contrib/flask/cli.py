@@ -9,8 +9,6 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from apig_wsgi.cli import add_request_arguments
-from apig_wsgi.cli import run_invoke
 from apig_wsgi.contrib.flask.state import get_lambda_handler
 
 apig_cli = AppGroup("apig", help="Run requests through the app's AWS Lambda handler.")
@@ -26,6 +24,10 @@ apig_cli = AppGroup("apig", help="Run requests through the app's AWS Lambda hand
 )
 @click.argument("arguments", nargs=-1, type=click.UNPROCESSED)
 def invoke(arguments: tuple[str, ...]) -> None:
+    # Imported here so that Lambda cold starts never load the CLI code.
+    from apig_wsgi.cli import add_request_arguments
+    from apig_wsgi.cli import run_invoke
+
     parser = argparse.ArgumentParser(
         prog="flask apig invoke",
         description="Send one request through the Lambda handler and print the result.",

@@ -52,7 +52,8 @@ class ApigWsgi:
 def options_from_config(config: Mapping[str, Any]) -> Options:
     """Read every ``APIG_WSGI_*`` key of ``config`` into ``Options``.
 
-    Raises ``TypeError`` or ``ValueError`` naming each bad or unknown key.
+    A key set to None means the core's default, like leaving it out. Raises
+    ``TypeError`` or ``ValueError`` naming every invalid or unknown key.
     """
     # Unknown keys go in under their own name, so the shared validator
     # reports them as unknown options instead of them being ignored.
@@ -60,20 +61,19 @@ def options_from_config(config: Mapping[str, Any]) -> Options:
     values = {
         option_for_key.get(key, key): value
         for key, value in config.items()
-        if key.startswith(SETTING_PREFIX)
+        if key.startswith(SETTING_PREFIX) and value is not None
     }
     problems = find_option_problems(values)
     if problems:
-        lines = [_describe(problem) for problem in problems]
-        raise problems[0].kind("\n".join(lines))
+        raise problems[0].kind("\n".join(describe_problem(p) for p in problems))
     return build_options(values)
 
 
-def _describe(problem: OptionProblem) -> str:
+def describe_problem(problem: OptionProblem) -> str:
     if problem.option not in OPTION_NAMES:
         return (
             f"Unknown Flask config key {problem.option!r}. "
             f"apig_wsgi reads only: {', '.join(SETTING_NAMES)}."
         )
     key = setting_name(problem.option)
-    return f"Invalid Flask config {key}: {problem.message} {problem.hint}"
+    return f"{key} is invalid: {problem.message} {problem.hint}"

@@ -4,19 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
-from typing import Any
-from typing import Callable
 
 from flask import Flask
 
+from apig_wsgi.handler import LambdaHandler
 from apig_wsgi.options import Options
 
 if TYPE_CHECKING:
     from apig_wsgi.contrib.flask.extension import ApigWsgi
 
 EXTENSION_NAME = "apig_wsgi"
-
-LambdaHandler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
 
 @dataclass(frozen=True)
