@@ -33,7 +33,14 @@ def invoke(arguments: tuple[str, ...]) -> None:
         description="Send one request through the Lambda handler and print the result.",
     )
     add_request_arguments(parser)
-    args = parser.parse_args(arguments)
-    status = run_invoke(get_lambda_handler(current_app), args, sys.stdout, sys.stderr)
+    try:
+        args = parser.parse_args(arguments)
+        status = run_invoke(
+            get_lambda_handler(current_app), args, sys.stdout, sys.stderr
+        )
+    finally:
+        # Click 8.1's CliRunner (the last for Python 3.9) reads the captured
+        # stderr without flushing it first.
+        sys.stderr.flush()
     if status:
         click.get_current_context().exit(status)

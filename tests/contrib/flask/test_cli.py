@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
+from click.testing import CliRunner
 from flask import Flask
 
 from tests.contrib.flask.cli_app import create_app
@@ -14,9 +17,18 @@ from tests.contrib.flask.support import EVENTS_DIR
 REPO_ROOT = Path(__file__).parents[3]
 EVENT_FILE = EVENTS_DIR / "powertools-python" / "apiGatewayProxyV2Event_GET.json"
 
+# Click 8.1 (the last release for Python 3.9) mixes stderr into stdout unless
+# told otherwise; 8.2 always keeps them apart and dropped the argument.
+RUNNER_OPTIONS: dict[str, Any] = (
+    {"mix_stderr": False}
+    if "mix_stderr" in inspect.signature(CliRunner.__init__).parameters
+    else {}
+)
+
 
 def invoke(app: Flask, *arguments: str) -> tuple[int, str, str]:
-    result = app.test_cli_runner().invoke(args=["apig", "invoke", *arguments])
+    runner = app.test_cli_runner(**RUNNER_OPTIONS)
+    result = runner.invoke(args=["apig", "invoke", *arguments])
     return result.exit_code, result.stdout, result.stderr
 
 
@@ -81,7 +93,8 @@ class TestCliRunner:
         )
 
     def test_group_help_lists_invoke(self) -> None:
-        result = create_app().test_cli_runner().invoke(args=["apig", "--help"])
+        runner = create_app().test_cli_runner(**RUNNER_OPTIONS)
+        result = runner.invoke(args=["apig", "--help"])
         assert result.exit_code == 0
         assert "invoke  Send one request through the Lambda handler" in result.stdout
 
