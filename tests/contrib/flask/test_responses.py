@@ -26,6 +26,7 @@ from tests.contrib.flask.support import with_request
 
 PNG_PATH = Path(__file__).with_name("pixels.png")
 PNG_BYTES = PNG_PATH.read_bytes()
+COOKIES = ("flavour=oat; Path=/", "session=abc; Secure; HttpOnly; Path=/")
 
 # Named-stage events, for the script name option.
 REST_PROD_STAGE = "rest"
@@ -144,26 +145,35 @@ class TestStream:
 
 
 class TestCookies:
-    def test_http_v2_every_cookie_in_cookies(self) -> None:
-        response = invoke(create_app(), "http-v2", "/cookies")
-        assert response["cookies"] == [
-            "flavour=oat; Path=/",
-            "session=abc; Secure; HttpOnly; Path=/",
-        ]
+    @pytest.mark.parametrize("event_name", ["http-v2", "function-url"])
+    def test_payload_v2_every_cookie_in_cookies(self, event_name: str) -> None:
+        response = invoke(create_app(), event_name, "/cookies")
+        assert response["cookies"] == list(COOKIES)
         assert "set-cookie" not in response["headers"]
 
-    def test_rest_every_cookie_in_multi_value_headers(self) -> None:
-        response = invoke(create_app(), "rest", "/cookies")
-        assert response["multiValueHeaders"]["Set-Cookie"] == [
-            "flavour=oat; Path=/",
-            "session=abc; Secure; HttpOnly; Path=/",
+    @pytest.mark.parametrize("event_name", ["rest", "http-v1", "alb-multi"])
+    def test_multi_value_headers_every_cookie(self, event_name: str) -> None:
+        response = invoke(create_app(), event_name, "/cookies")
+        assert response["multiValueHeaders"]["Set-Cookie"] == list(COOKIES)
+
+    def test_edge_every_cookie(self) -> None:
+        response = invoke(create_app(), "edge", "/cookies")
+        assert response["headers"]["set-cookie"] == [
+            {"key": "Set-Cookie", "value": cookie} for cookie in COOKIES
         ]
 
-    def test_alb_multi_value_every_cookie(self) -> None:
-        response = invoke(create_app(), "alb-multi", "/cookies")
-        assert response["multiValueHeaders"]["Set-Cookie"] == [
-            "flavour=oat; Path=/",
-            "session=abc; Secure; HttpOnly; Path=/",
+    def test_alb_single_value_keeps_last_and_warns(
+        self, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        with caplog.at_level(logging.WARNING, logger="apig_wsgi"):
+            response = invoke(create_app(), "alb", "/cookies")
+        assert response["headers"]["Set-Cookie"] == COOKIES[1]
+        assert [record.getMessage() for record in caplog.records] == [
+            (
+                "ALB responses carry one Set-Cookie header only: dropped the "
+                "cookies 'flavour' and kept the last one. Turn on the target group "
+                "attribute lambda.multi_value_headers.enabled to send them all."
+            )
         ]
 
 
