@@ -55,14 +55,16 @@ def options_from_config(config: Mapping[str, Any]) -> Options:
     A key set to None means the core's default, like leaving it out. Raises
     ``TypeError`` or ``ValueError`` naming every invalid or unknown key.
     """
-    # Unknown keys go in under their own name, so the shared validator
-    # reports them as unknown options instead of them being ignored.
     option_for_key = dict(zip(SETTING_NAMES, OPTION_NAMES))
-    values = {
-        option_for_key.get(key, key): value
-        for key, value in config.items()
-        if key.startswith(SETTING_PREFIX) and value is not None
-    }
+    values = {}
+    for key, value in config.items():
+        if key in option_for_key:
+            if value is not None:
+                values[option_for_key[key]] = value
+        elif key.startswith(SETTING_PREFIX):
+            # Under its own name, so the shared validator reports it as an
+            # unknown option instead of it being ignored.
+            values[key] = value
     problems = find_option_problems(values)
     if problems:
         raise problems[0].kind("\n".join(describe_problem(p) for p in problems))

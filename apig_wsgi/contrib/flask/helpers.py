@@ -15,6 +15,10 @@ from werkzeug.local import LocalProxy
 from apig_wsgi import environ_keys
 from apig_wsgi.context import ApigContext
 
+# The environ lives exactly as long as the request, unlike flask.g, which an
+# outer app context can share between requests.
+_CONTEXT_CACHE_KEY = "apig_wsgi.flask.apig_context"
+
 
 def get_full_event() -> dict[str, Any] | None:
     """Return the whole Lambda event of the current request."""
@@ -35,7 +39,12 @@ def get_lambda_context() -> Any:
 
 def get_apig_context() -> ApigContext | None:
     """Return the ``ApigContext`` of the current request."""
-    return ApigContext.from_environ(request.environ)
+    environ = request.environ
+    try:
+        context: ApigContext | None = environ[_CONTEXT_CACHE_KEY]
+    except KeyError:
+        context = environ[_CONTEXT_CACHE_KEY] = ApigContext.from_environ(environ)
+    return context
 
 
 def _require_apig_context() -> ApigContext:

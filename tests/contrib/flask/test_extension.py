@@ -140,6 +140,14 @@ class TestConfigErrors:
             "APIG_WSGI_NON_BINARY_CONTENT_TYPE_PREFIXES, APIG_WSGI_SCRIPT_NAME."
         )
 
+    def test_unknown_key_set_to_none(self) -> None:
+        app = make_app(APIG_WSGI_SCRIPTNAME=None)
+        with pytest.raises(TypeError) as excinfo:
+            ApigWsgi(app)
+        assert str(excinfo.value).startswith(
+            "Unknown Flask config key 'APIG_WSGI_SCRIPTNAME'. "
+        )
+
     def test_lower_case_key_is_unknown(self) -> None:
         app = make_app(APIG_WSGI_binary_support=True)
         with pytest.raises(TypeError) as excinfo:

@@ -33,6 +33,7 @@ def make_app(seen: dict[str, Any]) -> Flask:
         seen["request_context"] = get_request_context()
         seen["lambda_context"] = get_lambda_context()
         seen["apig_context"] = get_apig_context()
+        seen["same_apig_context"] = get_apig_context() is seen["apig_context"]
         seen["proxy_is_true"] = bool(apig_context)
         if seen["apig_context"] is not None:
             seen["proxy_event_format"] = apig_context.event_format
@@ -78,6 +79,7 @@ def test_helpers_with_request_context(event_name: str, source_ip: str) -> None:
     assert details.context is context
     assert details.event_format == event_name.replace("alb-multi", "alb")
     assert details.source_ip == source_ip
+    assert seen["same_apig_context"] is True
     assert seen["proxy_is_true"] is True
     assert seen["proxy_event_format"] == details.event_format
     assert seen["proxy_remaining_time_ms"] == 30_000
@@ -116,6 +118,7 @@ def test_helpers_outside_lambda_request_return_none() -> None:
         "request_context": None,
         "lambda_context": None,
         "apig_context": None,
+        "same_apig_context": True,
         "proxy_is_true": False,
     }
 
@@ -142,3 +145,15 @@ def test_apig_context_proxy_outside_request_raises() -> None:
     with pytest.raises(RuntimeError) as excinfo:
         apig_context.stage  # noqa: B018
     assert str(excinfo.value).startswith("Working outside of request context.")
+
+
+def test_apig_context_is_per_request_inside_one_app_context() -> None:
+    seen: dict[str, Any] = {}
+    app = make_app(seen)
+    handler = get_lambda_handler(app)
+    with app.app_context():
+        handler(load_event("rest"), LambdaContext())
+        first = seen["apig_context"]
+        handler(load_event("alb"), LambdaContext())
+        second = seen["apig_context"]
+    assert (first.event_format, second.event_format) == ("rest", "alb")
