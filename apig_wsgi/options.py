@@ -138,20 +138,15 @@ def build_options(values: Mapping[str, Any]) -> Options:
     ``None`` for ``non_binary_content_type_prefixes`` means the default list.
     Raises ``TypeError`` or ``ValueError`` naming the first problem.
     """
-    problems = find_option_problems(
-        {
-            name: value
-            for name, value in values.items()
-            if not (name == "non_binary_content_type_prefixes" and value is None)
-        }
-    )
-    if problems:
-        first = problems[0]
-        raise first.kind(f"{first.message} {first.hint}")
     cleaned = dict(values)
     prefixes = cleaned.get("non_binary_content_type_prefixes")
     if prefixes is None:
         cleaned.pop("non_binary_content_type_prefixes", None)
-    else:
+    elif not isinstance(prefixes, (str, bytes)) and isinstance(prefixes, Iterable):
+        # Materialise first: a generator would be used up by the validation.
         cleaned["non_binary_content_type_prefixes"] = tuple(prefixes)
+    problems = find_option_problems(cleaned)
+    if problems:
+        first = problems[0]
+        raise first.kind(f"{first.message} {first.hint}")
     return Options(**cleaned)
