@@ -66,6 +66,16 @@ class TestInitApp:
             script_name="/api",
         )
 
+    def test_config_from_prefixed_env(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setenv("FLASK_APIG_WSGI_BINARY_SUPPORT", "true")
+        monkeypatch.setenv("FLASK_APIG_WSGI_SCRIPT_NAME", "auto")
+        app = make_app()
+        app.config.from_prefixed_env()
+        ApigWsgi(app)
+        assert app.extensions["apig_wsgi"].options == Options(
+            binary_support=True, script_name="auto"
+        )
+
     def test_none_values_mean_defaults(self) -> None:
         app = make_app(
             APIG_WSGI_BINARY_SUPPORT=None,
