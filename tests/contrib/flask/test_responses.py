@@ -87,50 +87,89 @@ def invoke(app: Flask, event_name: str, path: str) -> dict[str, Any]:
     return get_lambda_handler(app)(event, LambdaContext())
 
 
-class TestJson:
-    def test_http_v2(self) -> None:
-        response = invoke(create_app(), "http-v2", "/json")
-        assert response == {
-            "statusCode": 200,
-            "headers": {"content-type": "application/json", "content-length": "20"},
-            "cookies": [],
-            "body": '{"message":"hello"}\n',
-            "isBase64Encoded": False,
-        }
+JSON_BODY = '{"message":"hello"}\n'
+MULTI_VALUE_JSON = {
+    "statusCode": 200,
+    "multiValueHeaders": {
+        "Content-Type": ["application/json"],
+        "Content-Length": ["20"],
+    },
+    "body": JSON_BODY,
+    "isBase64Encoded": False,
+}
+PAYLOAD_V2_JSON = {
+    "statusCode": 200,
+    "headers": {"content-type": "application/json", "content-length": "20"},
+    "cookies": [],
+    "body": JSON_BODY,
+    "isBase64Encoded": False,
+}
+SINGLE_VALUE_JSON = {
+    "statusCode": 200,
+    "statusDescription": "200 OK",
+    "headers": {"Content-Type": "application/json", "Content-Length": "20"},
+    "body": JSON_BODY,
+    "isBase64Encoded": False,
+}
 
-    def test_rest(self) -> None:
-        response = invoke(create_app(), "rest", "/json")
-        assert response == {
-            "statusCode": 200,
-            "multiValueHeaders": {
-                "Content-Type": ["application/json"],
-                "Content-Length": ["20"],
-            },
-            "body": '{"message":"hello"}\n',
-            "isBase64Encoded": False,
-        }
+
+class TestJson:
+    @pytest.mark.parametrize(
+        ("event_name", "expected"),
+        [
+            ("rest", MULTI_VALUE_JSON),
+            ("http-v1", MULTI_VALUE_JSON),
+            ("http-v2", PAYLOAD_V2_JSON),
+            ("function-url", PAYLOAD_V2_JSON),
+            ("alb", SINGLE_VALUE_JSON),
+            ("alb-multi", {**MULTI_VALUE_JSON, "statusDescription": "200 OK"}),
+            ("lattice-v1", SINGLE_VALUE_JSON),
+            ("lattice-v2", SINGLE_VALUE_JSON),
+            (
+                "edge",
+                {
+                    "status": "200",
+                    "statusDescription": "OK",
+                    "headers": {
+                        "content-type": [
+                            {"key": "Content-Type", "value": "application/json"}
+                        ],
+                        "content-length": [{"key": "Content-Length", "value": "20"}],
+                    },
+                    "body": JSON_BODY,
+                    "bodyEncoding": "text",
+                },
+            ),
+        ],
+    )
+    def test_whole_response(self, event_name: str, expected: dict[str, Any]) -> None:
+        assert invoke(create_app(), event_name, "/json") == expected
 
 
 class TestSendFilePng:
-    def test_http_v2_default_is_base64(self) -> None:
-        response = invoke(create_app(), "http-v2", "/png")
+    @pytest.mark.parametrize(
+        "event_name",
+        ["http-v2", "function-url", "alb", "alb-multi", "lattice-v1", "lattice-v2"],
+    )
+    def test_base64_by_default(self, event_name: str) -> None:
+        response = invoke(create_app(), event_name, "/png")
         assert response["statusCode"] == 200
-        assert response["headers"]["content-type"] == "image/png"
         assert response["isBase64Encoded"] is True
         assert base64.b64decode(response["body"]) == PNG_BYTES
 
-    def test_rest_binary_support(self) -> None:
+    def test_edge_base64_by_default(self) -> None:
+        response = invoke(create_app(), "edge", "/png")
+        assert response["headers"]["content-type"] == [
+            {"key": "Content-Type", "value": "image/png"}
+        ]
+        assert response["bodyEncoding"] == "base64"
+        assert base64.b64decode(response["body"]) == PNG_BYTES
+
+    @pytest.mark.parametrize("event_name", ["rest", "http-v1"])
+    def test_payload_v1_with_binary_support(self, event_name: str) -> None:
         app = create_app(APIG_WSGI_BINARY_SUPPORT=True)
-        response = invoke(app, "rest", "/png")
-        assert response["statusCode"] == 200
+        response = invoke(app, event_name, "/png")
         assert response["multiValueHeaders"]["Content-Type"] == ["image/png"]
-        assert response["isBase64Encoded"] is True
-        assert base64.b64decode(response["body"]) == PNG_BYTES
-
-    def test_alb_binary_support(self) -> None:
-        app = create_app(APIG_WSGI_BINARY_SUPPORT=True)
-        response = invoke(app, "alb", "/png")
-        assert response["statusDescription"] == "200 OK"
         assert response["isBase64Encoded"] is True
         assert base64.b64decode(response["body"]) == PNG_BYTES
 
