@@ -1,4 +1,4 @@
-"""Corpus events and a Lambda context object for the Flask tests."""
+"""Corpus events for the Flask tests, and the few edits the tests make to them."""
 
 from __future__ import annotations
 
@@ -70,18 +70,3 @@ def with_request(
             context["path"] = prefix + path
             context["resourcePath"] = path
     return event
-
-
-class LambdaContext:
-    """The attributes of the context object AWS passes to a Python handler."""
-
-    function_name = "flask-app"
-    function_version = "$LATEST"
-    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:flask-app"
-    memory_limit_in_mb = 128
-    aws_request_id = "c6af9ac6-7b61-11e6-9a41-93e812345678"
-    log_group_name = "/aws/lambda/flask-app"
-    log_stream_name = "2026/11/25/[$LATEST]abcdef"
-
-    def get_remaining_time_in_millis(self) -> int:
-        return 30_000

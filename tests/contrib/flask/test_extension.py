@@ -11,7 +11,7 @@ from apig_wsgi.contrib.flask import ApigWsgi
 from apig_wsgi.contrib.flask import get_lambda_handler
 from apig_wsgi.contrib.flask.state import AppState
 from apig_wsgi.options import Options
-from tests.contrib.flask.support import LambdaContext
+from apig_wsgi.testing import LambdaContext
 from tests.contrib.flask.support import load_event
 from tests.contrib.flask.support import with_request
 

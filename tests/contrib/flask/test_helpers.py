@@ -12,7 +12,7 @@ from apig_wsgi.contrib.flask import get_full_event
 from apig_wsgi.contrib.flask import get_lambda_context
 from apig_wsgi.contrib.flask import get_lambda_handler
 from apig_wsgi.contrib.flask import get_request_context
-from tests.contrib.flask.support import LambdaContext
+from apig_wsgi.testing import LambdaContext
 from tests.contrib.flask.support import load_event
 
 NOT_A_LAMBDA_REQUEST = (

@@ -20,7 +20,8 @@ from flask import url_for
 
 from apig_wsgi.contrib.flask import ApigWsgi
 from apig_wsgi.contrib.flask import get_lambda_handler
-from tests.contrib.flask.support import LambdaContext
+from apig_wsgi.testing import Client
+from apig_wsgi.testing import LambdaContext
 from tests.contrib.flask.support import load_event
 from tests.contrib.flask.support import with_request
 
@@ -277,3 +278,22 @@ class TestErrors:
         assert [record.getMessage() for record in caplog.records] == [
             "Exception on /boom [GET]"
         ]
+
+
+class TestTestingClient:
+    def test_rest_stage_binary_media_types(self) -> None:
+        app = create_app(APIG_WSGI_BINARY_SUPPORT=True, APIG_WSGI_SCRIPT_NAME="auto")
+        client = Client(
+            get_lambda_handler(app),
+            format="rest",
+            stage="prod",
+            binary_media_types=["*/*"],
+        )
+        links = client.get("/links")
+        png = client.get("/png")
+        assert (links.status, links.json()["relative"]) == (200, "/prod/json")
+        assert (png.status, png.header("Content-Type"), png.body) == (
+            200,
+            "image/png",
+            PNG_BYTES,
+        )
