@@ -132,13 +132,13 @@ class ApigContext:
                 found = authorizer.get(key)
                 if key == "jwt" and isinstance(found, dict):
                     found = found.get("claims")
-                if isinstance(found, dict):
+                if isinstance(found, dict) and found:
                     return found
             return None
         present = {k: v for k, v in authorizer.items() if v is not None}
         if present.keys() <= _COGNITO_KEYS:
             claims = present.get("claims")
-            return claims if isinstance(claims, dict) else None
+            return claims if isinstance(claims, dict) and claims else None
         return present
 
     def remaining_time_ms(self) -> int | None:
