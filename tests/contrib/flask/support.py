@@ -70,3 +70,8 @@ def with_request(
             context["path"] = prefix + path
             context["resourcePath"] = path
     return event
+
+
+def handle_other_event(event: dict[str, Any], context: object) -> dict[str, Any]:
+    """A ``non_http_handler`` for the tests, named by import path in config."""
+    return {"handled": event}

@@ -13,6 +13,7 @@ from apig_wsgi.contrib.flask.state import AppState
 from apig_wsgi.options import SETTING_NAMES
 from apig_wsgi.options import Options
 from apig_wsgi.testing import LambdaContext
+from tests.contrib.flask.support import handle_other_event
 from tests.contrib.flask.support import load_event
 from tests.contrib.flask.support import with_request
 
@@ -66,6 +67,31 @@ class TestInitApp:
             non_binary_content_type_prefixes=("text/", "application/xml"),
             script_name="/api",
         )
+
+    def test_production_option_keys_become_options(self) -> None:
+        app = make_app(
+            APIG_WSGI_NON_HTTP_HANDLER="tests.contrib.flask.support:handle_other_event",
+            APIG_WSGI_CATCH_EXCEPTIONS=True,
+            APIG_WSGI_FAILURE_STATUS_CODES=[502, 503],
+            APIG_WSGI_ACCESS_LOG="json",
+            APIG_WSGI_TRUSTED_PROXIES=1,
+        )
+        ApigWsgi(app)
+        assert app.extensions["apig_wsgi"].options == Options(
+            non_http_handler=handle_other_event,
+            catch_exceptions=True,
+            failure_status_codes=frozenset({502, 503}),
+            access_log="json",
+            trusted_proxies=1,
+        )
+
+    def test_non_http_handler_from_config_gets_other_events(self) -> None:
+        app = make_app(
+            APIG_WSGI_NON_HTTP_HANDLER="tests.contrib.flask.support:handle_other_event"
+        )
+        ApigWsgi(app)
+        event = {"source": "aws.events", "detail-type": "Scheduled Event"}
+        assert get_lambda_handler(app)(event, LambdaContext()) == {"handled": event}
 
     def test_config_from_prefixed_env(self, monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setenv("FLASK_APIG_WSGI_BINARY_SUPPORT", "true")
@@ -140,6 +166,21 @@ class TestConfigErrors:
             "start with '/' and not end with '/'. Write the base path as '/api', "
             "or use 'auto' for the stage."
         )
+
+    def test_trusted_proxies_string(self) -> None:
+        app = make_app(APIG_WSGI_TRUSTED_PROXIES="1")
+        with pytest.raises(TypeError) as excinfo:
+            ApigWsgi(app)
+        assert str(excinfo.value) == (
+            "APIG_WSGI_TRUSTED_PROXIES is invalid: trusted_proxies must be an "
+            "integer, not '1'. Count the proxies you run in front of the AWS "
+            "front, e.g. 1."
+        )
+
+    def test_non_http_handler_not_importable(self) -> None:
+        app = make_app(APIG_WSGI_NON_HTTP_HANDLER="tests.nowhere:handle")
+        with pytest.raises(ValueError, match=r"^APIG_WSGI_NON_HTTP_HANDLER is inv"):
+            ApigWsgi(app)
 
     def test_unknown_key(self) -> None:
         app = make_app(APIG_WSGI_BINARY_SUPORT=True)

@@ -85,7 +85,8 @@ def create_app(**config: Any) -> Flask:
 
 def invoke(app: Flask, event_name: str, path: str) -> dict[str, Any]:
     event = with_request(load_event(event_name), path)
-    return get_lambda_handler(app)(event, LambdaContext())
+    result: dict[str, Any] = get_lambda_handler(app)(event, LambdaContext())
+    return result
 
 
 JSON_BODY = '{"message":"hello"}\n'
@@ -266,6 +267,26 @@ class TestErrors:
         app = create_app(PROPAGATE_EXCEPTIONS=True)
         with pytest.raises(ValueError, match=r"^boom$"):
             invoke(app, "http-v2", "/boom")
+
+    def test_exception_becomes_500_with_catch_exceptions(
+        self, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        app = create_app(PROPAGATE_EXCEPTIONS=True, APIG_WSGI_CATCH_EXCEPTIONS=True)
+        with caplog.at_level(logging.ERROR, logger="apig_wsgi"):
+            response = invoke(app, "http-v2", "/boom")
+        assert (response["statusCode"], response["body"]) == (
+            500,
+            "Internal Server Error",
+        )
+        assert [
+            (record.getMessage(), record.exc_info and record.exc_info[0])
+            for record in caplog.records
+        ] == [
+            (
+                "Exception in the WSGI application for GET /boom; sent a 500 response.",
+                ValueError,
+            )
+        ]
 
     def test_exception_becomes_500_when_propagate_exceptions_off(
         self, caplog: pytest.LogCaptureFixture
