@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping
 from dataclasses import asdict
 from typing import Any
@@ -73,9 +74,14 @@ def options_from_config(config: Mapping[str, Any]) -> Options:
 
 def describe_problem(problem: OptionProblem) -> str:
     if problem.option not in OPTION_NAMES:
-        return (
-            f"Unknown Flask config key {problem.option!r}. "
-            f"apig_wsgi reads only: {', '.join(SETTING_NAMES)}."
+        # Matched without the shared prefix, which would make anything close.
+        suffix = problem.option[len(SETTING_PREFIX) :].lower()
+        close = difflib.get_close_matches(suffix, OPTION_NAMES, n=1)
+        hint = (
+            f"Did you mean {setting_name(close[0])}?"
+            if close
+            else f"apig_wsgi reads only: {', '.join(SETTING_NAMES)}."
         )
+        return f"Unknown Flask config key {problem.option!r}. {hint}"
     key = setting_name(problem.option)
     return f"{key} is invalid: {problem.message} {problem.hint}"

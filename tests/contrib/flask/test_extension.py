@@ -182,8 +182,17 @@ class TestConfigErrors:
         with pytest.raises(ValueError, match=r"^APIG_WSGI_NON_HTTP_HANDLER is inv"):
             ApigWsgi(app)
 
-    def test_unknown_key(self) -> None:
+    def test_unknown_key_suggests_close_match(self) -> None:
         app = make_app(APIG_WSGI_BINARY_SUPORT=True)
+        with pytest.raises(TypeError) as excinfo:
+            ApigWsgi(app)
+        assert str(excinfo.value) == (
+            "Unknown Flask config key 'APIG_WSGI_BINARY_SUPORT'. "
+            "Did you mean APIG_WSGI_BINARY_SUPPORT?"
+        )
+
+    def test_unknown_key_lists_valid_keys(self) -> None:
+        app = make_app(APIG_WSGI_ZZZ=None)
         with pytest.raises(TypeError) as excinfo:
             ApigWsgi(app)
         # Every option the core has, so new options need no change here.
@@ -193,16 +202,8 @@ class TestConfigErrors:
             "APIG_WSGI_SCRIPT_NAME",
         )
         assert str(excinfo.value) == (
-            "Unknown Flask config key 'APIG_WSGI_BINARY_SUPORT'. apig_wsgi reads "
-            f"only: {', '.join(SETTING_NAMES)}."
-        )
-
-    def test_unknown_key_set_to_none(self) -> None:
-        app = make_app(APIG_WSGI_SCRIPTNAME=None)
-        with pytest.raises(TypeError) as excinfo:
-            ApigWsgi(app)
-        assert str(excinfo.value).startswith(
-            "Unknown Flask config key 'APIG_WSGI_SCRIPTNAME'. "
+            "Unknown Flask config key 'APIG_WSGI_ZZZ'. apig_wsgi reads only: "
+            f"{', '.join(SETTING_NAMES)}."
         )
 
     def test_lower_case_key_is_unknown(self) -> None:
