@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterator
 from collections.abc import Mapping
 from dataclasses import asdict
 from typing import Any
@@ -59,6 +60,9 @@ def options_from_config(config: Mapping[str, Any]) -> Options:
     option_for_key = dict(zip(SETTING_NAMES, OPTION_NAMES))
     values = {}
     for key, value in config.items():
+        if isinstance(value, Iterator):
+            # Validation would use up an iterator before build_options sees it.
+            value = tuple(value)
         if key in option_for_key:
             if value is not None:
                 values[option_for_key[key]] = value

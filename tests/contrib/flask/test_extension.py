@@ -85,6 +85,12 @@ class TestInitApp:
             trusted_proxies=1,
         )
 
+    def test_iterator_value_is_used_whole(self) -> None:
+        app = make_app(APIG_WSGI_FAILURE_STATUS_CODES=iter([502, 503]))
+        ApigWsgi(app)
+        options = app.extensions["apig_wsgi"].options
+        assert options.failure_status_codes == frozenset({502, 503})
+
     def test_non_http_handler_from_config_gets_other_events(self) -> None:
         app = make_app(
             APIG_WSGI_NON_HTTP_HANDLER="tests.contrib.flask.support:handle_other_event"
