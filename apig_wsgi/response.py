@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from types import TracebackType
-from typing import Any
-from typing import Callable
-from typing import Optional
-from typing import Union
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from types import TracebackType
+    from typing import Any
+    from typing import Callable
+    from typing import Union
 
-ExcInfo = Union[
-    tuple[type[BaseException], BaseException, Optional[TracebackType]],
-    tuple[None, None, None],
-]
-WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+    ExcInfo = Union[
+        tuple[type[BaseException], BaseException, TracebackType | None],
+        tuple[None, None, None],
+    ]
+    WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
 class BufferedResponse:

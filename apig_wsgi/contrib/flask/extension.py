@@ -5,7 +5,6 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterator
 from collections.abc import Mapping
-from dataclasses import asdict
 from typing import Any
 
 from flask import Flask
@@ -46,7 +45,7 @@ class ApigWsgi:
         app.extensions[EXTENSION_NAME] = AppState(
             extension=self,
             options=options,
-            handler=make_lambda_handler(app, **asdict(options)),
+            handler=make_lambda_handler(app, **options.as_kwargs()),
         )
         app.cli.add_command(apig_cli)
 

@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING
 
 from flask import Flask
 
-from apig_wsgi.handler import LambdaHandler
 from apig_wsgi.options import Options
 
 if TYPE_CHECKING:
     from apig_wsgi.contrib.flask.extension import ApigWsgi
+    from apig_wsgi.handler import LambdaHandler
 
 EXTENSION_NAME = "apig_wsgi"
 
