@@ -1,0 +1,182 @@
+"""Building blocks for turning an event into a PEP 3333 environ."""
+
+from __future__ import annotations
+
+import sys
+from base64 import b64decode
+from binascii import Error as BinasciiError
+from collections.abc import Mapping
+from io import BytesIO
+from typing import Any
+from urllib.parse import unquote_to_bytes
+
+from apig_wsgi import environ_keys
+from apig_wsgi.errors import InvalidEventError
+
+BASE_ENVIRON: dict[str, Any] = {
+    "SCRIPT_NAME": "",
+    "SERVER_PROTOCOL": "HTTP/1.1",
+    "REMOTE_ADDR": "127.0.0.1",
+    "wsgi.version": (1, 0),
+    "wsgi.errors": sys.stderr,
+    "wsgi.multithread": False,
+    "wsgi.multiprocess": False,
+    "wsgi.run_once": False,
+    environ_keys.MULTI_VALUE_HEADERS: False,
+}
+
+DEFAULT_SERVER_NAME = "localhost"
+
+_KEY_CACHE: dict[str, str] = {
+    "content-type": "CONTENT_TYPE",
+    "content-length": "CONTENT_LENGTH",
+}
+# Header names come from clients, so the cache must not grow without bound.
+_KEY_CACHE_LIMIT = 512
+
+
+def environ_key(header_name: str) -> str:
+    key = _KEY_CACHE.get(header_name)
+    if key is None:
+        key = header_name.upper().replace("-", "_")
+        if key not in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+            key = "HTTP_" + key
+        if len(_KEY_CACHE) < _KEY_CACHE_LIMIT:
+            _KEY_CACHE[header_name] = key
+    return key
+
+
+def to_wsgi_str(value: str) -> str:
+    """Carry the UTF-8 bytes of ``value`` as latin-1 code points (PEP 3333)."""
+    if value.isascii():
+        return value
+    return value.encode("utf-8").decode("latin-1")
+
+
+def add_header(environ: dict[str, Any], name: str, value: str) -> None:
+    if value.__class__ is not str:
+        raise InvalidEventError(
+            f"Header {name!r} has a value of type {type(value).__name__}, "
+            f"expected a string: {value!r:.60}"
+        )
+    key = environ_key(name)
+    if not value.isascii():
+        value = value.encode("utf-8").decode("latin-1")
+    existing = environ.get(key)
+    environ[key] = value if existing is None else existing + "," + value
+
+
+def add_single_value_headers(environ: dict[str, Any], headers: object) -> None:
+    for name, value in mapping(headers, "headers").items():
+        add_header(environ, name, value)
+
+
+def add_multi_value_headers(environ: dict[str, Any], headers: object) -> None:
+    for name, values in mapping(headers, "multiValueHeaders").items():
+        # Some published VPC Lattice samples give a lone string here.
+        if values.__class__ is str:
+            add_header(environ, name, values)
+            continue
+        for value in sequence(values, name):
+            add_header(environ, name, value)
+
+
+def mapping(value: object, what: str) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if isinstance(value, dict):
+        return value
+    raise InvalidEventError(
+        f"Expected {what} to be an object or null, got {type(value).__name__}: "
+        f"{value!r:.60}"
+    )
+
+
+def sequence(value: object, what: str) -> list[Any]:
+    if isinstance(value, list):
+        return value
+    raise InvalidEventError(
+        f"Expected the values of {what!r} to be a list, got "
+        f"{type(value).__name__}: {value!r:.60}"
+    )
+
+
+def string(value: object, what: str) -> str:
+    if isinstance(value, str):
+        return value
+    raise InvalidEventError(
+        f"Expected {what} to be a string, got {type(value).__name__}: {value!r:.60}"
+    )
+
+
+def decode_path(path: str) -> str:
+    """Percent-decode a raw path into PATH_INFO's latin-1 form."""
+    if not path.startswith("/"):
+        path = "/" + path
+    if "%" not in path:
+        return to_wsgi_str(path)
+    return unquote_to_bytes(path).decode("latin-1")
+
+
+def decode_body(body: object, is_base64: object, what: str = "body") -> bytes:
+    if body is None or body == "":
+        return b""
+    if body.__class__ is not str:
+        raise InvalidEventError(
+            f"Expected {what} to be a string or null, got {type(body).__name__}: "
+            f"{body!r:.60}"
+        )
+    if is_base64:
+        try:
+            return b64decode(body, validate=True)
+        except BinasciiError as exc:
+            raise InvalidEventError(
+                f"The {what} is marked as base64 but does not decode: {exc}"
+            ) from None
+    return body.encode("utf-8")
+
+
+def set_body(environ: dict[str, Any], body: bytes) -> None:
+    environ["CONTENT_LENGTH"] = str(len(body))
+    environ["wsgi.input"] = BytesIO(body)
+
+
+def set_server(
+    environ: dict[str, Any], fallback_host: str, default_scheme: str
+) -> None:
+    """Fill wsgi.url_scheme, SERVER_NAME and SERVER_PORT, never leaving them empty."""
+    scheme = environ.get("HTTP_X_FORWARDED_PROTO", default_scheme)
+    if scheme not in ("https", "http"):
+        scheme = scheme.partition(",")[0].strip().lower()
+        if scheme not in ("https", "http"):
+            scheme = default_scheme
+    environ["wsgi.url_scheme"] = scheme
+
+    host = environ.get("HTTP_HOST") or fallback_host or DEFAULT_SERVER_NAME
+    name, colon, host_port = host.rpartition(":")
+    if not colon or host.endswith("]"):
+        name, host_port = host, ""
+    environ["SERVER_NAME"] = name
+
+    port = environ.get("HTTP_X_FORWARDED_PORT", "")
+    if not port.isdigit():
+        port = port.partition(",")[0].strip()
+        if not port.isdigit():
+            port = host_port if host_port.isdigit() else ""
+    environ["SERVER_PORT"] = port or ("443" if scheme == "https" else "80")
+
+
+def last_forwarded_for(environ: Mapping[str, Any], hops: int = 1) -> str | None:
+    """Return the ``hops``-th address from the right of X-Forwarded-For.
+
+    The rightmost entry is the one the AWS front appended itself; everything
+    to its left was sent by the client and can be forged.
+    """
+    header = environ.get("HTTP_X_FORWARDED_FOR")
+    if not header:
+        return None
+    entries = header.split(",")
+    if hops > len(entries):
+        return None
+    address: str = entries[-hops].strip()
+    return address or None

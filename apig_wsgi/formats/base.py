@@ -1,0 +1,91 @@
+"""What every event format shares: options resolved once, then two translations."""
+
+from __future__ import annotations
+
+from typing import Any
+from typing import ClassVar
+
+from apig_wsgi import environ_keys
+from apig_wsgi.environ import BASE_ENVIRON
+from apig_wsgi.options import SCRIPT_NAME_AUTO
+from apig_wsgi.options import Options
+from apig_wsgi.response import BufferedResponse
+from apig_wsgi.results import LAMBDA_RESPONSE_LIMIT
+from apig_wsgi.results import BodyEncoder
+from apig_wsgi.results import check_size
+from apig_wsgi.results import too_large_response
+
+Result = tuple[dict[str, Any], str, bool]
+
+
+class EventFormat:
+    """One AWS front: event -> environ on the way in, response -> result out."""
+
+    name: ClassVar[str]
+    binary_by_default: ClassVar[bool] = True
+    front_decodes_base64: ClassVar[bool] = True
+
+    def __init__(self, options: Options) -> None:
+        binary_support = options.binary_support
+        if binary_support is None:
+            binary_support = self.binary_by_default
+        self.encoder = BodyEncoder(
+            binary_support=binary_support,
+            non_binary_prefixes=options.non_binary_content_type_prefixes,
+            front_decodes_base64=self.front_decodes_base64,
+        )
+        self.auto_script_name = options.script_name == SCRIPT_NAME_AUTO
+        self.fixed_script_name = "" if self.auto_script_name else options.script_name
+
+    def new_environ(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
+        environ = BASE_ENVIRON.copy()
+        environ[environ_keys.FULL_EVENT] = event
+        environ[environ_keys.CONTEXT] = context
+        environ[environ_keys.EVENT_FORMAT] = self.name
+        return environ
+
+    def set_script_name(
+        self, environ: dict[str, Any], stage_prefix: str, stage_in_path: bool
+    ) -> None:
+        """Apply the script_name option once PATH_INFO is known.
+
+        ``stage_prefix`` is the decoded part of the URL that the event's own
+        path lacks (REST) or carries (HTTP API named stages, ``stage_in_path``).
+        """
+        if self.fixed_script_name:
+            script_name = self.fixed_script_name
+            strip = True
+        elif self.auto_script_name and stage_prefix:
+            script_name = stage_prefix
+            strip = stage_in_path
+        else:
+            return
+        environ["SCRIPT_NAME"] = script_name
+        if strip:
+            path_info: str = environ["PATH_INFO"]
+            if path_info == script_name:
+                environ["PATH_INFO"] = ""
+            elif path_info.startswith(script_name + "/"):
+                environ["PATH_INFO"] = path_info[len(script_name) :]
+
+    def environ(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def result(self, response: BufferedResponse, environ: dict[str, Any]) -> Result:
+        raise NotImplementedError
+
+    def response_limit(self, environ: dict[str, Any]) -> int:
+        return LAMBDA_RESPONSE_LIMIT
+
+    def respond(
+        self, response: BufferedResponse, environ: dict[str, Any]
+    ) -> dict[str, Any]:
+        result, body, is_base64 = self.result(response, environ)
+        return check_size(
+            result,
+            body,
+            is_base64,
+            self.response_limit(environ),
+            environ[environ_keys.EVENT_FORMAT],
+            lambda: self.result(too_large_response(), environ)[0],
+        )

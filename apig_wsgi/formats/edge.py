@@ -1,0 +1,140 @@
+"""CloudFront Lambda@Edge viewer-request and origin-request triggers."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from apig_wsgi import environ_keys
+from apig_wsgi.environ import add_header
+from apig_wsgi.environ import decode_body
+from apig_wsgi.environ import decode_path
+from apig_wsgi.environ import mapping
+from apig_wsgi.environ import sequence
+from apig_wsgi.environ import set_body
+from apig_wsgi.environ import set_server
+from apig_wsgi.environ import string
+from apig_wsgi.environ import to_wsgi_str
+from apig_wsgi.errors import InvalidEventError
+from apig_wsgi.formats.base import EventFormat
+from apig_wsgi.formats.base import Result
+from apig_wsgi.response import BufferedResponse
+
+logger = logging.getLogger("apig_wsgi")
+
+# Generated responses are limited to 40 KB for viewer-request triggers and
+# 1 MB for origin-request ones, headers included:
+# https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cloudfront-limits.html
+VIEWER_RESPONSE_LIMIT = 40 * 1024
+ORIGIN_RESPONSE_LIMIT = 1024 * 1024
+
+# CloudFront rejects a generated response that sets any of these:
+# https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/edge-functions-restrictions.html
+FORBIDDEN_HEADERS = frozenset(
+    {
+        "connection",
+        "expect",
+        "keep-alive",
+        "proxy-authenticate",
+        "proxy-authorization",
+        "proxy-connection",
+        "trailer",
+        "transfer-encoding",
+        "upgrade",
+        "via",
+        "x-accel-buffering",
+        "x-accel-charset",
+        "x-accel-limit-rate",
+        "x-accel-redirect",
+        "x-cache",
+        "x-forwarded-proto",
+        "x-real-ip",
+    }
+)
+FORBIDDEN_HEADER_PREFIXES = ("x-amz-cf-", "x-amzn-", "x-edge-")
+
+
+def cloudfront_record(event: dict[str, Any]) -> dict[str, Any]:
+    records = sequence(event["Records"], "Records")
+    if len(records) != 1:
+        raise InvalidEventError(
+            f"Expected exactly one record in a Lambda@Edge event, got {len(records)}."
+        )
+    return mapping(mapping(records[0], "Records[0]")["cf"], "Records[0].cf")
+
+
+class EdgeFormat(EventFormat):
+    name = "edge"
+
+    def environ(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
+        environ = self.new_environ(event, context)
+        record = cloudfront_record(event)
+        config = mapping(record.get("config"), "Records[0].cf.config")
+        environ[environ_keys.REQUEST_CONTEXT] = config
+        request = mapping(record["request"], "Records[0].cf.request")
+
+        environ["REQUEST_METHOD"] = string(request["method"], "method")
+        environ["PATH_INFO"] = decode_path(string(request["uri"], "uri"))
+        environ["QUERY_STRING"] = to_wsgi_str(
+            string(request.get("querystring") or "", "querystring")
+        )
+        for lower_name, entries in mapping(request.get("headers"), "headers").items():
+            for entry in sequence(entries, lower_name):
+                entry = mapping(entry, f"an entry of header {lower_name!r}")
+                add_header(environ, entry.get("key") or lower_name, entry["value"])
+        environ[environ_keys.MULTI_VALUE_HEADERS] = True
+
+        body = mapping(request.get("body"), "body")
+        if body.get("inputTruncated"):
+            logger.warning(
+                "CloudFront truncated the request body before it reached Lambda@Edge "
+                "(inputTruncated is true); the application sees only the first %d "
+                "characters of it.",
+                len(body.get("data") or ""),
+            )
+        set_body(
+            environ,
+            decode_body(
+                body.get("data"), body.get("encoding") == "base64", "body data"
+            ),
+        )
+        environ["REMOTE_ADDR"] = request.get("clientIp") or environ["REMOTE_ADDR"]
+        set_server(environ, config.get("distributionDomainName") or "", "https")
+        if self.fixed_script_name:
+            self.set_script_name(environ, "", False)
+        return environ
+
+    def result(self, response: BufferedResponse, environ: dict[str, Any]) -> Result:
+        body, is_base64 = self.encoder.encode(response)
+        headers: dict[str, list[dict[str, str]]] = {}
+        forbidden = []
+        for name, value in response.headers:
+            lower_name = name.lower()
+            if lower_name in FORBIDDEN_HEADERS or lower_name.startswith(
+                FORBIDDEN_HEADER_PREFIXES
+            ):
+                forbidden.append(name)
+                continue
+            headers.setdefault(lower_name, []).append({"key": name, "value": value})
+        if forbidden:
+            logger.warning(
+                "Lambda@Edge responses may not set the headers %s; they were left out.",
+                ", ".join(forbidden),
+            )
+        return (
+            {
+                "status": str(response.status_code),
+                "statusDescription": response.status[4:],
+                "headers": headers,
+                "body": body,
+                "bodyEncoding": "base64" if is_base64 else "text",
+            },
+            body,
+            is_base64,
+        )
+
+    def response_limit(self, environ: dict[str, Any]) -> int:
+        config = environ[environ_keys.REQUEST_CONTEXT]
+        if config.get("eventType") == "origin-request":
+            return ORIGIN_RESPONSE_LIMIT
+        return VIEWER_RESPONSE_LIMIT

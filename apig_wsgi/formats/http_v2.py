@@ -1,0 +1,82 @@
+"""API Gateway HTTP APIs with payload format 2.0, and Lambda Function URLs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from apig_wsgi import environ_keys
+from apig_wsgi.environ import add_single_value_headers
+from apig_wsgi.environ import decode_body
+from apig_wsgi.environ import decode_path
+from apig_wsgi.environ import mapping
+from apig_wsgi.environ import sequence
+from apig_wsgi.environ import set_body
+from apig_wsgi.environ import set_server
+from apig_wsgi.environ import string
+from apig_wsgi.environ import to_wsgi_str
+from apig_wsgi.formats.base import EventFormat
+from apig_wsgi.formats.base import Result
+from apig_wsgi.formats.rest import named_stage_prefix
+from apig_wsgi.response import BufferedResponse
+
+
+class HttpV2Format(EventFormat):
+    name = "http-v2"
+
+    def environ(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
+        environ = self.new_environ(event, context)
+        request_context = mapping(event["requestContext"], "requestContext")
+        environ[environ_keys.REQUEST_CONTEXT] = request_context
+        http = mapping(request_context["http"], "requestContext.http")
+        domain_name = request_context.get("domainName") or ""
+        if ".lambda-url." in domain_name:
+            environ[environ_keys.EVENT_FORMAT] = "function-url"
+
+        environ["REQUEST_METHOD"] = string(http["method"], "requestContext.http.method")
+        raw_path = string(event["rawPath"], "rawPath")
+        environ["PATH_INFO"] = decode_path(raw_path)
+        environ["QUERY_STRING"] = to_wsgi_str(
+            string(event.get("rawQueryString") or "", "rawQueryString")
+        )
+        add_single_value_headers(environ, event.get("headers"))
+        # The cookie header, where present, repeats what the cookies list holds.
+        cookies = event.get("cookies")
+        if cookies:
+            environ["HTTP_COOKIE"] = to_wsgi_str(
+                "; ".join(
+                    string(cookie, "cookie") for cookie in sequence(cookies, "cookies")
+                )
+            )
+
+        set_body(environ, decode_body(event.get("body"), event.get("isBase64Encoded")))
+        environ["REMOTE_ADDR"] = http.get("sourceIp") or environ["REMOTE_ADDR"]
+        set_server(environ, domain_name, "https")
+        if self.fixed_script_name or self.auto_script_name:
+            self.set_script_name(
+                environ, *named_stage_prefix(request_context, raw_path)
+            )
+        return environ
+
+    def result(self, response: BufferedResponse, environ: dict[str, Any]) -> Result:
+        body, is_base64 = self.encoder.encode(response)
+        headers: dict[str, str] = {}
+        cookies: list[str] = []
+        for name, value in response.headers:
+            lower_name = name.lower()
+            if lower_name == "set-cookie":
+                cookies.append(value)
+            elif lower_name in headers:
+                headers[lower_name] += ", " + value
+            else:
+                headers[lower_name] = value
+        return (
+            {
+                "statusCode": response.status_code,
+                "headers": headers,
+                "cookies": cookies,
+                "body": body,
+                "isBase64Encoded": is_base64,
+            },
+            body,
+            is_base64,
+        )

@@ -1,0 +1,83 @@
+"""VPC Lattice targets, event versions 1 and 2."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from apig_wsgi import environ_keys
+from apig_wsgi.environ import add_multi_value_headers
+from apig_wsgi.environ import add_single_value_headers
+from apig_wsgi.environ import decode_body
+from apig_wsgi.environ import decode_path
+from apig_wsgi.environ import last_forwarded_for
+from apig_wsgi.environ import mapping
+from apig_wsgi.environ import set_body
+from apig_wsgi.environ import set_server
+from apig_wsgi.environ import string
+from apig_wsgi.environ import to_wsgi_str
+from apig_wsgi.formats.base import EventFormat
+from apig_wsgi.formats.base import Result
+from apig_wsgi.response import BufferedResponse
+from apig_wsgi.results import single_value_headers
+
+
+class LatticeV2Format(EventFormat):
+    name = "lattice-v2"
+
+    def environ(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
+        environ = self.new_environ(event, context)
+        if "requestContext" in event:
+            environ[environ_keys.REQUEST_CONTEXT] = event["requestContext"]
+        environ["REQUEST_METHOD"] = string(event["method"], "method")
+        environ["PATH_INFO"] = decode_path(string(event["path"], "path"))
+        add_multi_value_headers(environ, event.get("headers"))
+        environ[environ_keys.MULTI_VALUE_HEADERS] = True
+        query = mapping(event.get("queryStringParameters"), "queryStringParameters")
+        environ["QUERY_STRING"] = urlencode(query, doseq=True) if query else ""
+        set_body(environ, decode_body(event.get("body"), event.get("isBase64Encoded")))
+        self.finish(environ)
+        return environ
+
+    def finish(self, environ: dict[str, Any]) -> None:
+        # Lattice appends the caller's address to X-Forwarded-For itself.
+        environ["REMOTE_ADDR"] = last_forwarded_for(environ) or environ["REMOTE_ADDR"]
+        set_server(environ, "", "https")
+        if self.fixed_script_name:
+            self.set_script_name(environ, "", False)
+
+    def result(self, response: BufferedResponse, environ: dict[str, Any]) -> Result:
+        body, is_base64 = self.encoder.encode(response)
+        return (
+            {
+                "statusCode": response.status_code,
+                "statusDescription": response.status,
+                "headers": single_value_headers(
+                    response.headers,
+                    "VPC Lattice",
+                    "Set one cookie per response, or combine them into one.",
+                ),
+                "body": body,
+                "isBase64Encoded": is_base64,
+            },
+            body,
+            is_base64,
+        )
+
+
+class LatticeV1Format(LatticeV2Format):
+    name = "lattice-v1"
+
+    def environ(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
+        environ = self.new_environ(event, context)
+        environ["REQUEST_METHOD"] = string(event["method"], "method")
+        # raw_path is the path and the query string, as the client sent them.
+        path, _, query = string(event["raw_path"], "raw_path").partition("?")
+        environ["PATH_INFO"] = decode_path(path)
+        environ["QUERY_STRING"] = to_wsgi_str(query)
+        add_single_value_headers(environ, event.get("headers"))
+        set_body(
+            environ, decode_body(event.get("body"), event.get("is_base64_encoded"))
+        )
+        self.finish(environ)
+        return environ

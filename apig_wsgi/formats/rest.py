@@ -1,0 +1,124 @@
+"""API Gateway REST APIs, and HTTP APIs with payload format 1.0."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from apig_wsgi import environ_keys
+from apig_wsgi.environ import add_multi_value_headers
+from apig_wsgi.environ import add_single_value_headers
+from apig_wsgi.environ import decode_body
+from apig_wsgi.environ import decode_path
+from apig_wsgi.environ import last_forwarded_for
+from apig_wsgi.environ import mapping
+from apig_wsgi.environ import set_body
+from apig_wsgi.environ import set_server
+from apig_wsgi.environ import string
+from apig_wsgi.formats.base import EventFormat
+from apig_wsgi.formats.base import Result
+from apig_wsgi.response import BufferedResponse
+from apig_wsgi.results import multi_value_headers
+
+
+class RestFormat(EventFormat):
+    name = "rest"
+    binary_by_default = False
+    # A REST API decodes base64 only for its binaryMediaTypes.
+    front_decodes_base64 = False
+
+    def environ(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
+        environ = self.new_environ(event, context)
+        request_context = event.get("requestContext")
+        if request_context is not None:
+            environ[environ_keys.REQUEST_CONTEXT] = request_context
+        request_context = mapping(request_context, "requestContext")
+
+        environ["REQUEST_METHOD"] = string(event["httpMethod"], "httpMethod")
+        path = string(event["path"], "path")
+        if not path.startswith("/"):
+            path = "/" + path
+        environ["PATH_INFO"] = decode_path(path)
+
+        # REST APIs send every header both ways; the multi-value form loses nothing.
+        multi_headers = event.get("multiValueHeaders")
+        if multi_headers is not None:
+            add_multi_value_headers(environ, multi_headers)
+            environ[environ_keys.MULTI_VALUE_HEADERS] = True
+        else:
+            add_single_value_headers(environ, event.get("headers"))
+
+        # API Gateway hands over decoded values, so they are encoded again here.
+        multi_query = event.get("multiValueQueryStringParameters")
+        if multi_query is not None:
+            environ["QUERY_STRING"] = urlencode(
+                mapping(multi_query, "multiValueQueryStringParameters"), doseq=True
+            )
+        else:
+            query = event.get("queryStringParameters")
+            environ["QUERY_STRING"] = (
+                urlencode(mapping(query, "queryStringParameters")) if query else ""
+            )
+
+        set_body(environ, decode_body(event.get("body"), event.get("isBase64Encoded")))
+
+        identity = request_context.get("identity")
+        source_ip = identity.get("sourceIp") if isinstance(identity, dict) else None
+        environ["REMOTE_ADDR"] = (
+            source_ip or last_forwarded_for(environ) or environ["REMOTE_ADDR"]
+        )
+        set_server(environ, request_context.get("domainName") or "", "https")
+        if self.fixed_script_name or self.auto_script_name:
+            self.set_script_name(environ, *self.stage_prefix(request_context, path))
+        return environ
+
+    def stage_prefix(
+        self, request_context: dict[str, Any], path: str
+    ) -> tuple[str, bool]:
+        # requestContext.path is the URL path the client used: the stage (on
+        # the execute-api host) followed by the event's path.
+        full_path = request_context.get("path")
+        if path == "/" and isinstance(full_path, str) and not full_path.endswith("/"):
+            full_path += "/"
+        if (
+            isinstance(full_path, str)
+            and len(full_path) > len(path)
+            and full_path.endswith(path)
+            and full_path.startswith("/")
+        ):
+            return decode_path(full_path[: -len(path)]), False
+        return "", False
+
+    def result(self, response: BufferedResponse, environ: dict[str, Any]) -> Result:
+        body, is_base64 = self.encoder.encode(response)
+        return (
+            {
+                "statusCode": response.status_code,
+                "multiValueHeaders": multi_value_headers(response.headers),
+                "body": body,
+                "isBase64Encoded": is_base64,
+            },
+            body,
+            is_base64,
+        )
+
+
+class HttpV1Format(RestFormat):
+    name = "http-v1"
+    # HTTP APIs decode every base64 body, whatever its type.
+    front_decodes_base64 = True
+
+    def stage_prefix(
+        self, request_context: dict[str, Any], path: str
+    ) -> tuple[str, bool]:
+        return named_stage_prefix(request_context, path)
+
+
+def named_stage_prefix(request_context: dict[str, Any], path: str) -> tuple[str, bool]:
+    """HTTP APIs keep a named stage (not ``$default``) at the start of the path."""
+    stage = request_context.get("stage")
+    if isinstance(stage, str) and stage and stage != "$default":
+        prefix = "/" + stage
+        if path == prefix or path.startswith(prefix + "/"):
+            return decode_path(prefix), True
+    return "", False

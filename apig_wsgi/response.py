@@ -1,0 +1,92 @@
+"""Running a WSGI application and buffering its whole response (PEP 3333)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from types import TracebackType
+from typing import Any
+from typing import Callable
+from typing import Optional
+from typing import Union
+
+ExcInfo = Union[
+    tuple[type[BaseException], BaseException, Optional[TracebackType]],
+    tuple[None, None, None],
+]
+WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+
+class BufferedResponse:
+    """Collects status, headers and body; Lambda can only return them whole."""
+
+    __slots__ = ("body_started", "chunks", "headers", "status")
+
+    def __init__(self) -> None:
+        self.status = ""
+        self.headers: list[tuple[str, str]] = []
+        self.chunks: list[bytes] = []
+        # PEP 3333 counts headers as sent from the first non-empty body chunk.
+        self.body_started = False
+
+    def start_response(
+        self,
+        status: str,
+        headers: list[tuple[str, str]],
+        exc_info: ExcInfo | None = None,
+    ) -> Callable[[bytes], None]:
+        if exc_info is not None:
+            if self.body_started:
+                raise exc_info[1].with_traceback(exc_info[2])  # type: ignore[union-attr]
+        elif self.status:
+            raise RuntimeError(
+                "start_response() was called a second time without exc_info."
+            )
+        if not (len(status) > 4 and status[:3].isdigit() and status[3] == " "):
+            raise ValueError(f"Invalid WSGI status {status!r}: expected e.g. '200 OK'.")
+        self.status = status
+        self.headers = headers
+        return self.write
+
+    def write(self, data: bytes) -> None:
+        if not self.status:
+            raise RuntimeError(
+                "The WSGI application sent body data before calling start_response()."
+            )
+        if not isinstance(data, bytes):
+            raise TypeError(
+                "The WSGI application sent body data of type "
+                f"{type(data).__name__}, not bytes: {data!r:.50}"
+            )
+        if data:
+            self.body_started = True
+            self.chunks.append(data)
+
+    @property
+    def status_code(self) -> int:
+        return int(self.status[:3])
+
+    @property
+    def body(self) -> bytes:
+        chunks = self.chunks
+        if len(chunks) == 1:
+            return chunks[0]
+        return b"".join(chunks)
+
+
+def run_wsgi_app(app: WSGIApp, environ: dict[str, Any]) -> BufferedResponse:
+    """Call ``app`` and consume its iterable, always calling ``close()``."""
+    response = BufferedResponse()
+    result = app(environ, response.start_response)
+    try:
+        write = response.write
+        for chunk in result:
+            write(chunk)
+    finally:
+        close = getattr(result, "close", None)
+        if close is not None:
+            close()
+    if not response.status:
+        raise RuntimeError(
+            "The WSGI application returned without calling start_response()."
+        )
+    return response

@@ -1,0 +1,157 @@
+"""Turning a buffered WSGI response into the pieces of a Lambda result."""
+
+from __future__ import annotations
+
+import json
+import logging
+from base64 import b64encode
+from typing import Any
+from typing import Callable
+
+from apig_wsgi.response import BufferedResponse
+
+logger = logging.getLogger("apig_wsgi")
+
+# Synchronous invocations return at most 6 MB of JSON.
+LAMBDA_RESPONSE_LIMIT = 6 * 1024 * 1024
+ALB_RESPONSE_LIMIT = 1024 * 1024
+
+TOO_LARGE_STATUS = "500 Internal Server Error"
+TOO_LARGE_BODY = b"Internal Server Error: the response is too large for AWS Lambda."
+
+
+class BodyEncoder:
+    """Decides, once per handler and format, how response bodies are sent."""
+
+    __slots__ = ("binary_support", "front_decodes_base64", "prefixes")
+
+    def __init__(
+        self,
+        *,
+        binary_support: bool,
+        non_binary_prefixes: tuple[str, ...],
+        front_decodes_base64: bool,
+    ) -> None:
+        self.binary_support = binary_support
+        self.prefixes = tuple(prefix.lower() for prefix in non_binary_prefixes)
+        # REST APIs only decode base64 bodies whose type matches the API's
+        # binaryMediaTypes, so there a text fallback is the only safe choice.
+        self.front_decodes_base64 = front_decodes_base64
+
+    def is_binary(self, headers: list[tuple[str, str]]) -> bool:
+        content_type = ""
+        for name, value in headers:
+            lower_name = name.lower()
+            if lower_name == "content-encoding":
+                if value.strip().lower() != "identity":
+                    return True
+            elif lower_name == "content-type":
+                content_type = value.lower()
+        return not content_type.startswith(self.prefixes)
+
+    def encode(self, response: BufferedResponse) -> tuple[str, bool]:
+        """Return the body string and whether it is base64."""
+        body = response.body
+        if not body:
+            return "", False
+        if self.binary_support and self.is_binary(response.headers):
+            return b64encode(body).decode("ascii"), True
+        try:
+            return body.decode("utf-8"), False
+        except UnicodeDecodeError as exc:
+            if self.front_decodes_base64:
+                return b64encode(body).decode("ascii"), True
+            logger.warning(
+                "Response body is not valid UTF-8 (%s) and binary support is off, "
+                "so invalid bytes were replaced with U+FFFD. Turn on binary_support "
+                "and add the content type to the API's binaryMediaTypes to send it "
+                "unchanged.",
+                exc,
+            )
+            return body.decode("utf-8", "replace"), False
+
+
+def multi_value_headers(headers: list[tuple[str, str]]) -> dict[str, list[str]]:
+    grouped: dict[str, list[str]] = {}
+    for name, value in headers:
+        values = grouped.get(name)
+        if values is None:
+            grouped[name] = [value]
+        else:
+            values.append(value)
+    return grouped
+
+
+def single_value_headers(
+    headers: list[tuple[str, str]], format_name: str, remedy: str
+) -> dict[str, str]:
+    """Fold repeats with ", "; Set-Cookie cannot be folded, so keep the last."""
+    folded: dict[str, str] = {}
+    case_of: dict[str, str] = {}
+    dropped_cookies: list[str] = []
+    for name, value in headers:
+        lower_name = name.lower()
+        existing_name = case_of.get(lower_name)
+        if existing_name is None:
+            case_of[lower_name] = name
+            folded[name] = value
+        elif lower_name == "set-cookie":
+            dropped_cookies.append(folded[existing_name].partition("=")[0])
+            folded[existing_name] = value
+        else:
+            folded[existing_name] += ", " + value
+    if dropped_cookies:
+        logger.warning(
+            "%s responses carry one Set-Cookie header only: dropped the "
+            "cookies %s and kept the last one. %s",
+            format_name,
+            ", ".join(repr(cookie) for cookie in dropped_cookies),
+            remedy,
+        )
+    return folded
+
+
+# Room left for status and headers when only the body is estimated.
+_HEADER_ALLOWANCE = 65536
+
+
+def check_size(
+    result: dict[str, Any],
+    body: str,
+    is_base64: bool,
+    limit: int,
+    format_name: str,
+    too_large: Callable[[], dict[str, Any]],
+) -> dict[str, Any]:
+    """Return ``result``, or ``too_large()`` if its JSON would exceed ``limit``."""
+    # An upper estimate that costs nothing: base64 needs no JSON escaping, ASCII
+    # text rarely more than doubles, other text at most sextuples (\uXXXX).
+    # Only bodies that could come near the limit pay for exact serialisation.
+    if is_base64:
+        estimate = len(body)
+    elif body.isascii():
+        estimate = 2 * len(body)
+    else:
+        estimate = 6 * len(body)
+    if estimate + _HEADER_ALLOWANCE <= limit:
+        return result
+    size = len(json.dumps(result))
+    if size <= limit:
+        return result
+    logger.error(
+        "The %s response is %d bytes of JSON, over the %d-byte limit AWS "
+        "accepts; sent a %s response instead.",
+        format_name,
+        size,
+        limit,
+        TOO_LARGE_STATUS,
+    )
+    return too_large()
+
+
+def too_large_response() -> BufferedResponse:
+    response = BufferedResponse()
+    response.status = TOO_LARGE_STATUS
+    response.headers = [("Content-Type", "text/plain; charset=utf-8")]
+    response.chunks = [TOO_LARGE_BODY]
+    return response
