@@ -1,0 +1,116 @@
+"""System checks for the apig-wsgi settings (ids are listed in README.rst)."""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any
+
+from django.conf import settings
+from django.core import checks
+from django.utils.module_loading import import_string
+
+from apig_wsgi.contrib.django.conf import describe_problem
+from apig_wsgi.contrib.django.conf import option_values
+from apig_wsgi.contrib.django.middleware import ApigContextMiddleware
+from apig_wsgi.options import SETTING_NAMES
+from apig_wsgi.options import SETTING_PREFIX
+from apig_wsgi.options import find_option_problems
+
+MIDDLEWARE_PATH = "apig_wsgi.contrib.django.middleware.ApigContextMiddleware"
+GZIP_MIDDLEWARE_PATH = "django.middleware.gzip.GZipMiddleware"
+
+
+def register() -> None:
+    checks.register(check_settings)
+    checks.register(check_unknown_settings)
+    checks.register(check_middleware)
+    checks.register(check_script_name)
+    checks.register(check_gzip_binary_support)
+
+
+def check_settings(**kwargs: Any) -> list[checks.CheckMessage]:
+    """E001 (wrong type) and E002 (bad value) for each invalid setting."""
+    errors: list[checks.CheckMessage] = []
+    for problem in find_option_problems(option_values()):
+        check_id = "apig_wsgi.E001" if problem.kind is TypeError else "apig_wsgi.E002"
+        errors.append(
+            checks.Error(describe_problem(problem), hint=problem.hint, id=check_id)
+        )
+    return errors
+
+
+def check_unknown_settings(**kwargs: Any) -> list[checks.CheckMessage]:
+    """W001 for each ``APIG_WSGI_*`` setting that apig-wsgi does not know."""
+    warnings: list[checks.CheckMessage] = []
+    for name in sorted(dir(settings)):
+        if not name.startswith(SETTING_PREFIX) or name in SETTING_NAMES:
+            continue
+        close = difflib.get_close_matches(name, SETTING_NAMES, n=1)
+        if close:
+            hint = f"Did you mean {close[0]}?"
+        else:
+            hint = f"The apig-wsgi settings are: {', '.join(SETTING_NAMES)}."
+        warnings.append(
+            checks.Warning(
+                f"Unknown setting {name}: apig-wsgi ignores it.",
+                hint=hint,
+                id="apig_wsgi.W001",
+            )
+        )
+    return warnings
+
+
+def check_middleware(**kwargs: Any) -> list[checks.CheckMessage]:
+    """W002 when ApigContextMiddleware (or a subclass) is not in MIDDLEWARE."""
+    for path in settings.MIDDLEWARE:
+        if path == MIDDLEWARE_PATH:
+            return []
+        try:
+            middleware = import_string(path)
+        except ImportError:
+            # Django reports unimportable middleware itself when it loads them.
+            continue
+        if isinstance(middleware, type) and issubclass(
+            middleware, ApigContextMiddleware
+        ):
+            return []
+    return [
+        checks.Warning(
+            "ApigContextMiddleware is not in MIDDLEWARE, so views get no "
+            "request.apig_context.",
+            hint=f"Add {MIDDLEWARE_PATH!r} to MIDDLEWARE.",
+            id="apig_wsgi.W002",
+        )
+    ]
+
+
+def check_script_name(**kwargs: Any) -> list[checks.CheckMessage]:
+    """W003 when FORCE_SCRIPT_NAME overrides APIG_WSGI_SCRIPT_NAME."""
+    if settings.FORCE_SCRIPT_NAME is None or "script_name" not in option_values():
+        return []
+    return [
+        checks.Warning(
+            "FORCE_SCRIPT_NAME and APIG_WSGI_SCRIPT_NAME are both set; Django "
+            "uses FORCE_SCRIPT_NAME and ignores the script name apig-wsgi "
+            "computes.",
+            hint="Remove one of the two settings (usually FORCE_SCRIPT_NAME).",
+            id="apig_wsgi.W003",
+        )
+    ]
+
+
+def check_gzip_binary_support(**kwargs: Any) -> list[checks.CheckMessage]:
+    """W004 when GZipMiddleware compresses responses that cannot be sent."""
+    if option_values().get("binary_support") is not False:
+        return []
+    if GZIP_MIDDLEWARE_PATH not in settings.MIDDLEWARE:
+        return []
+    return [
+        checks.Warning(
+            "GZipMiddleware is in MIDDLEWARE but APIG_WSGI_BINARY_SUPPORT is "
+            "False, so REST APIs send compressed responses garbled.",
+            hint="Set APIG_WSGI_BINARY_SUPPORT = True (and configure the API's "
+            "binary media types), or remove GZipMiddleware.",
+            id="apig_wsgi.W004",
+        )
+    ]

@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+SECRET_KEY = "tests-only-not-a-secret"
+DEBUG = False
+# The hosts of the corpus events the tests send.
+ALLOWED_HOSTS = [".amazonaws.com", ".on.aws", ".cf.net", "127.0.0.1", "testserver"]
+INSTALLED_APPS = ["apig_wsgi.contrib.django"]
+MIDDLEWARE = [
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "apig_wsgi.contrib.django.middleware.ApigContextMiddleware",
+]
+ROOT_URLCONF = "tests.contrib.django.project.urls"
+DATABASES: dict[str, dict[str, str]] = {}
+USE_TZ = True
+LOGGING_CONFIG = None

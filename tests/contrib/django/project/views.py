@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.http import HttpRequest
+from django.http import HttpResponse
+from django.http import JsonResponse
+from django.middleware.csrf import get_token
+from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
+
+from apig_wsgi.context import ApigContext
+
+# A PNG signature followed by bytes that are not valid UTF-8.
+IMAGE_BYTES = b"\x89PNG\r\n\x1a\n" + bytes(range(256))
+LONG_TEXT = "apig-wsgi compresses this text. " * 40
+
+
+def describe(apig_context: ApigContext | None) -> dict[str, Any] | None:
+    if apig_context is None:
+        return None
+    return {
+        "event_format": apig_context.event_format,
+        "stage": apig_context.stage,
+        "request_id": apig_context.request_id,
+        "aws_request_id": apig_context.aws_request_id,
+        "source_ip": apig_context.source_ip,
+        "authorizer": apig_context.authorizer,
+        "remaining_time_ms": apig_context.remaining_time_ms(),
+        "has_full_event": isinstance(apig_context.full_event, dict),
+        "request_context_keys": sorted(apig_context.request_context or {}),
+        "has_context": apig_context.context is not None,
+    }
+
+
+@csrf_exempt
+def context(request: HttpRequest) -> HttpResponse:
+    return JsonResponse({"apig_context": describe(request.apig_context)})  # type: ignore[attr-defined]
+
+
+async def async_context(request: HttpRequest) -> HttpResponse:
+    return JsonResponse({"apig_context": describe(request.apig_context)})  # type: ignore[attr-defined]
+
+
+def image(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(IMAGE_BYTES, content_type="image/png")
+
+
+def text(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(LONG_TEXT, content_type="text/plain; charset=utf-8")
+
+
+def links(request: HttpRequest) -> HttpResponse:
+    return JsonResponse(
+        {
+            "image": reverse("image"),
+            "absolute": request.build_absolute_uri(reverse("image")),
+            "path": request.path,
+            "path_info": request.path_info,
+        }
+    )
+
+
+def cookies(request: HttpRequest) -> HttpResponse:
+    response = JsonResponse({"received": request.COOKIES})
+    response.set_cookie("first", "1")
+    response.set_cookie("second", "2", httponly=True)
+    return response
+
+
+@csrf_exempt
+def upload(request: HttpRequest) -> HttpResponse:
+    upload = request.FILES["file"]
+    content = upload.read()
+    return JsonResponse(
+        {
+            "name": upload.name,
+            "content_type": upload.content_type,
+            "size": len(content),
+            "sha256": hashlib.sha256(content).hexdigest(),
+            "title": request.POST["title"],
+        }
+    )
+
+
+def form(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        return JsonResponse({"accepted": request.POST["name"]})
+    return JsonResponse({"token": get_token(request)})

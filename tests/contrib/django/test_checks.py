@@ -1,0 +1,207 @@
+from __future__ import annotations
+
+from django.core import checks
+from django.test import override_settings
+
+from apig_wsgi.contrib.django.checks import check_gzip_binary_support
+from apig_wsgi.contrib.django.checks import check_middleware
+from apig_wsgi.contrib.django.checks import check_script_name
+from apig_wsgi.contrib.django.checks import check_settings
+from apig_wsgi.contrib.django.checks import check_unknown_settings
+from apig_wsgi.contrib.django.middleware import ApigContextMiddleware
+
+GZIP = "django.middleware.gzip.GZipMiddleware"
+APIG = "apig_wsgi.contrib.django.middleware.ApigContextMiddleware"
+
+
+class SubclassedMiddleware(ApigContextMiddleware):
+    pass
+
+
+def ids(messages: list[checks.CheckMessage]) -> list[str | None]:
+    return [message.id for message in messages]
+
+
+def test_test_project_passes_all_checks() -> None:
+    assert checks.run_checks() == []
+
+
+class TestSettingTypes:
+    @override_settings(
+        APIG_WSGI_BINARY_SUPPORT="yes",
+        APIG_WSGI_NON_BINARY_CONTENT_TYPE_PREFIXES="text/",
+    )
+    def test_wrong_types_are_e001(self) -> None:
+        assert check_settings() == [
+            checks.Error(
+                "APIG_WSGI_BINARY_SUPPORT is invalid: binary_support must be "
+                "True, False or None, not 'yes'.",
+                hint="Use None to keep the default for each event format.",
+                id="apig_wsgi.E001",
+            ),
+            checks.Error(
+                "APIG_WSGI_NON_BINARY_CONTENT_TYPE_PREFIXES is invalid: "
+                "non_binary_content_type_prefixes must be a list or tuple of "
+                "strings, not 'text/'.",
+                hint='Wrap a single prefix in a list, e.g. ["text/"].',
+                id="apig_wsgi.E001",
+            ),
+        ]
+
+    @override_settings(APIG_WSGI_NON_BINARY_CONTENT_TYPE_PREFIXES=["text/", 1])
+    def test_non_string_prefix_is_e001(self) -> None:
+        assert ids(check_settings()) == ["apig_wsgi.E001"]
+
+    @override_settings(APIG_WSGI_SCRIPT_NAME="api/")
+    def test_bad_script_name_value_is_e002(self) -> None:
+        assert check_settings() == [
+            checks.Error(
+                "APIG_WSGI_SCRIPT_NAME is invalid: script_name 'api/' must start "
+                "with '/' and not end with '/'.",
+                hint="Write the base path as '/api', or use 'auto' for the stage.",
+                id="apig_wsgi.E002",
+            )
+        ]
+
+    @override_settings(
+        APIG_WSGI_BINARY_SUPPORT=True,
+        APIG_WSGI_NON_BINARY_CONTENT_TYPE_PREFIXES=("text/", "application/xml"),
+        APIG_WSGI_SCRIPT_NAME="auto",
+    )
+    def test_valid_settings_pass(self) -> None:
+        assert check_settings() == []
+
+    @override_settings(
+        APIG_WSGI_BINARY_SUPPORT=None,
+        APIG_WSGI_NON_BINARY_CONTENT_TYPE_PREFIXES=None,
+        APIG_WSGI_SCRIPT_NAME=None,
+    )
+    def test_none_settings_mean_default_and_pass(self) -> None:
+        assert check_settings() == []
+
+
+class TestUnknownSettings:
+    @override_settings(APIG_WSGI_BINARY_SUPORT=True)
+    def test_typo_is_w001_with_suggestion(self) -> None:
+        assert check_unknown_settings() == [
+            checks.Warning(
+                "Unknown setting APIG_WSGI_BINARY_SUPORT: apig-wsgi ignores it.",
+                hint="Did you mean APIG_WSGI_BINARY_SUPPORT?",
+                id="apig_wsgi.W001",
+            )
+        ]
+
+    @override_settings(APIG_WSGI_ZZZ=1, APIG_WSGI_SCRIPTNAME="auto")
+    def test_unrelated_name_is_w001_listing_settings(self) -> None:
+        assert check_unknown_settings() == [
+            checks.Warning(
+                "Unknown setting APIG_WSGI_SCRIPTNAME: apig-wsgi ignores it.",
+                hint="Did you mean APIG_WSGI_SCRIPT_NAME?",
+                id="apig_wsgi.W001",
+            ),
+            checks.Warning(
+                "Unknown setting APIG_WSGI_ZZZ: apig-wsgi ignores it.",
+                hint="The apig-wsgi settings are: APIG_WSGI_BINARY_SUPPORT, "
+                "APIG_WSGI_NON_BINARY_CONTENT_TYPE_PREFIXES, APIG_WSGI_SCRIPT_NAME.",
+                id="apig_wsgi.W001",
+            ),
+        ]
+
+    @override_settings(APIG_WSGI_BINARY_SUPPORT=True)
+    def test_known_setting_passes(self) -> None:
+        assert check_unknown_settings() == []
+
+
+class TestMiddleware:
+    @override_settings(MIDDLEWARE=["django.middleware.csrf.CsrfViewMiddleware"])
+    def test_missing_middleware_is_w002(self) -> None:
+        assert check_middleware() == [
+            checks.Warning(
+                "ApigContextMiddleware is not in MIDDLEWARE, so views get no "
+                "request.apig_context.",
+                hint=f"Add {APIG!r} to MIDDLEWARE.",
+                id="apig_wsgi.W002",
+            )
+        ]
+
+    @override_settings(MIDDLEWARE=[])
+    def test_empty_middleware_is_w002(self) -> None:
+        assert ids(check_middleware()) == ["apig_wsgi.W002"]
+
+    @override_settings(
+        MIDDLEWARE=[
+            "no.such.Middleware",
+            f"{__name__}.SubclassedMiddleware",
+        ]
+    )
+    def test_subclass_passes(self) -> None:
+        assert check_middleware() == []
+
+    @override_settings(MIDDLEWARE=["django.middleware.csrf.get_token"])
+    def test_non_class_entry_is_not_the_middleware(self) -> None:
+        assert ids(check_middleware()) == ["apig_wsgi.W002"]
+
+    @override_settings(MIDDLEWARE=[APIG])
+    def test_middleware_by_path_passes(self) -> None:
+        assert check_middleware() == []
+
+
+class TestScriptName:
+    @override_settings(FORCE_SCRIPT_NAME="/prod", APIG_WSGI_SCRIPT_NAME="auto")
+    def test_force_script_name_with_script_name_is_w003(self) -> None:
+        assert check_script_name() == [
+            checks.Warning(
+                "FORCE_SCRIPT_NAME and APIG_WSGI_SCRIPT_NAME are both set; Django "
+                "uses FORCE_SCRIPT_NAME and ignores the script name apig-wsgi "
+                "computes.",
+                hint="Remove one of the two settings (usually FORCE_SCRIPT_NAME).",
+                id="apig_wsgi.W003",
+            )
+        ]
+
+    @override_settings(FORCE_SCRIPT_NAME="/prod")
+    def test_force_script_name_alone_passes(self) -> None:
+        assert check_script_name() == []
+
+    @override_settings(APIG_WSGI_SCRIPT_NAME="/api")
+    def test_script_name_alone_passes(self) -> None:
+        assert check_script_name() == []
+
+
+class TestGzipBinarySupport:
+    @override_settings(APIG_WSGI_BINARY_SUPPORT=False, MIDDLEWARE=[GZIP, APIG])
+    def test_gzip_without_binary_support_is_w004(self) -> None:
+        assert check_gzip_binary_support() == [
+            checks.Warning(
+                "GZipMiddleware is in MIDDLEWARE but APIG_WSGI_BINARY_SUPPORT is "
+                "False, so REST APIs send compressed responses garbled.",
+                hint="Set APIG_WSGI_BINARY_SUPPORT = True (and configure the API's "
+                "binary media types), or remove GZipMiddleware.",
+                id="apig_wsgi.W004",
+            )
+        ]
+
+    @override_settings(APIG_WSGI_BINARY_SUPPORT=True, MIDDLEWARE=[GZIP, APIG])
+    def test_gzip_with_binary_support_passes(self) -> None:
+        assert check_gzip_binary_support() == []
+
+    @override_settings(APIG_WSGI_BINARY_SUPPORT=False)
+    def test_no_binary_support_without_gzip_passes(self) -> None:
+        assert check_gzip_binary_support() == []
+
+
+@override_settings(
+    APIG_WSGI_BINARY_SUPPORT=0,
+    APIG_WSGI_SCRIPT_NAME="/api/",
+    APIG_WSGI_BINARY_SUPORT=True,
+    FORCE_SCRIPT_NAME="/x",
+    MIDDLEWARE=[GZIP],
+)
+def test_all_checks_are_registered() -> None:
+    assert sorted(ids(checks.run_checks())) == [
+        "apig_wsgi.E001",
+        "apig_wsgi.E002",
+        "apig_wsgi.W001",
+        "apig_wsgi.W002",
+        "apig_wsgi.W003",
+    ]
