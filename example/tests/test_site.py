@@ -1,0 +1,217 @@
+"""The example site through its real Lambda handler and apig_wsgi's test client."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import re
+from http.cookies import SimpleCookie
+from pathlib import Path
+
+import pytest
+from example_site.views import MASK
+from multipart import CONTENT_TYPE
+from multipart import form_data
+
+from apig_wsgi.contrib.django.handler import lambda_handler
+from apig_wsgi.testing import Client
+from apig_wsgi.testing import Response
+
+IMAGE = Path(__file__).resolve().parent.parent / "example_site/static/apig-wsgi.png"
+
+# Each front the deployment can switch on, as (test client format, stage).
+FRONTS = {
+    "rest": ("rest", "live"),
+    "http": ("http", None),
+    "url": ("url", None),
+    "alb-multi": ("alb-multi", None),
+}
+EVENT_FORMATS = {
+    "rest": "rest",
+    "http": "http-v2",
+    "url": "function-url",
+    "alb-multi": "alb",
+}
+
+
+def client_for(front: str) -> Client:
+    format, stage = FRONTS[front]
+    # The REST API in site.yml has BinaryMediaTypes ["*/*"].
+    media_types = ["*/*"] if format == "rest" else []
+    return Client(
+        lambda_handler, format=format, stage=stage, binary_media_types=media_types
+    )
+
+
+def set_cookies(response: Response) -> dict[str, str]:
+    jar: SimpleCookie = SimpleCookie()
+    for header in response.header_list("set-cookie"):
+        jar.load(header)
+    return {name: morsel.value for name, morsel in jar.items()}
+
+
+def csrf_form_token(response: Response) -> str:
+    match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.text)
+    assert match is not None, response.text
+    return match.group(1)
+
+
+@pytest.mark.parametrize("front", FRONTS)
+def test_index_shows_the_request(front: str) -> None:
+    response = client_for(front).get("/", query={"q": "apig"})
+
+    assert response.status == 200
+    assert response.header("content-type") == "text/html; charset=utf-8"
+    text = response.text
+    assert f'<td id="event-format">{EVENT_FORMATS[front]}</td>' in text
+    assert '<td id="method">GET</td>' in text
+    assert '<td id="query-string">q=apig</td>' in text
+    assert '<td id="remote-addr">203.0.113.10</td>' in text
+
+
+def test_index_behind_rest_stage_puts_stage_in_script_name() -> None:
+    response = client_for("rest").get("/")
+
+    text = response.text
+    assert '<td id="script-name">/live</td>' in text
+    assert '<td id="path-info">/</td>' in text
+    assert '<td id="stage">live</td>' in text
+    assert 'href="/live/cookies/"' in text
+    assert 'src="/live/image.png"' in text
+
+
+def test_index_on_http_api_has_no_script_name() -> None:
+    text = client_for("http").get("/").text
+
+    assert '<td id="script-name"></td>' in text
+    assert '<td id="stage">$default</td>' in text
+    assert 'href="/cookies/"' in text
+
+
+def test_request_json_masks_secrets() -> None:
+    response = client_for("rest").get(
+        "/api/request/",
+        headers={"Authorization": "Bearer hunter2", "X-Api-Key": "k3y"},
+        cookies={"sessionid": "s3ss10n", "flavour": "plain"},
+    )
+
+    assert response.status == 200
+    seen = response.json()
+    assert seen["headers"]["Authorization"] == MASK
+    assert seen["headers"]["X-Api-Key"] == MASK
+    assert seen["headers"]["Cookie"] == MASK
+    assert seen["cookies"] == {"sessionid": MASK, "flavour": "plain"}
+    for secret in ("hunter2", "k3y", "s3ss10n"):
+        assert secret not in response.text
+
+
+def test_request_json_lists_apig_context() -> None:
+    seen = client_for("http").get("/api/request/").json()
+
+    apig = seen["apig_context"]
+    assert apig["event_format"] == "http-v2"
+    assert apig["stage"] == "$default"
+    assert apig["source_ip"] == "203.0.113.10"
+    assert apig["context"]["function_name"] == "apig-wsgi-local"
+    assert apig["full_event"]["rawPath"] == "/api/request/"
+    assert seen["links"] == {
+        "index": "/",
+        "cookies": "/cookies/",
+        "image": "/image.png",
+        "compressed": "/compressed/",
+        "upload": "/upload/",
+        "request-json": "/api/request/",
+    }
+
+
+@pytest.mark.parametrize("front", FRONTS)
+def test_cookies_page_sets_two_cookies(front: str) -> None:
+    response = client_for(front).get("/cookies/")
+
+    assert response.status == 200
+    assert set_cookies(response) == {"flavour": "oatmeal-raisin", "theme": "dark"}
+
+
+@pytest.mark.parametrize("front", FRONTS)
+def test_image_arrives_as_png_bytes(front: str) -> None:
+    response = client_for(front).get("/image.png")
+
+    assert response.status == 200
+    assert response.header("content-type") == "image/png"
+    assert response.body == IMAGE.read_bytes()
+    assert response.result["isBase64Encoded"] is True
+
+
+@pytest.mark.parametrize("front", FRONTS)
+def test_compressed_page_arrives_gzipped(front: str) -> None:
+    response = client_for(front).get(
+        "/compressed/", headers={"Accept-Encoding": "gzip"}
+    )
+
+    assert response.status == 200
+    assert response.header("content-encoding") == "gzip"
+    assert b"Line 199: compressed" in gzip.decompress(response.body)
+
+
+@pytest.mark.parametrize("front", FRONTS)
+def test_upload_with_csrf_token_is_accepted(front: str) -> None:
+    client = client_for(front)
+    seen = client.get("/api/request/").json()
+    form = client.get("/upload/")
+    csrf_cookie = set_cookies(form)["csrftoken"]
+    attachment = bytes(range(256)) * 10
+
+    response = client.post(
+        "/upload/",
+        headers={
+            "Content-Type": CONTENT_TYPE,
+            "Origin": f"{seen['scheme']}://{seen['host']}",
+        },
+        cookies={"csrftoken": csrf_cookie},
+        body=form_data(
+            {"csrfmiddlewaretoken": csrf_form_token(form), "name": "Ada"},
+            {"attachment": ("bytes.bin", attachment)},
+        ),
+    )
+
+    assert response.status == 200, response.text
+    text = response.text
+    assert '<span id="result-name">Ada</span>' in text
+    assert '<span id="result-filename">bytes.bin</span>' in text
+    assert '<span id="result-size">2560</span>' in text
+    assert hashlib.sha256(attachment).hexdigest() in text
+
+
+def test_upload_without_csrf_token_is_forbidden() -> None:
+    response = client_for("http").post(
+        "/upload/",
+        headers={"Content-Type": CONTENT_TYPE},
+        body=form_data({"name": "Ada"}, {"attachment": ("a.txt", b"a")}),
+    )
+
+    assert response.status == 403
+
+
+def test_upload_over_the_limit_is_refused() -> None:
+    client = client_for("http")
+    form = client.get("/upload/")
+
+    response = client.post(
+        "/upload/",
+        headers={
+            "Content-Type": CONTENT_TYPE,
+            "Origin": "https://abcdef1234.execute-api.us-east-1.amazonaws.com",
+        },
+        cookies={"csrftoken": set_cookies(form)["csrftoken"]},
+        body=form_data(
+            {"csrfmiddlewaretoken": csrf_form_token(form), "name": "Ada"},
+            {"attachment": ("big.bin", b"x" * (1024 * 1024 + 1))},
+        ),
+    )
+
+    assert response.status == 400
+    assert "The file is 1048577 bytes; the limit is 1048576 bytes." in response.text
+
+
+def test_unknown_page_is_404() -> None:
+    assert client_for("rest").get("/missing/").status == 404
