@@ -4,56 +4,24 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import re
-from http.cookies import SimpleCookie
-from pathlib import Path
 
 import pytest
 from example_site.views import MASK
+from fronts import EVENT_FORMATS
+from fronts import FRONTS
+from fronts import IMAGE
+from fronts import client_for as client_for_handler
+from fronts import csrf_form_token
+from fronts import set_cookies
 from multipart import CONTENT_TYPE
 from multipart import form_data
 
 from apig_wsgi.contrib.django.handler import lambda_handler
 from apig_wsgi.testing import Client
-from apig_wsgi.testing import Response
-
-IMAGE = Path(__file__).resolve().parent.parent / "example_site/static/apig-wsgi.png"
-
-# Each front the deployment can switch on, as (test client format, stage).
-FRONTS = {
-    "rest": ("rest", "live"),
-    "http": ("http", None),
-    "url": ("url", None),
-    "alb-multi": ("alb-multi", None),
-}
-EVENT_FORMATS = {
-    "rest": "rest",
-    "http": "http-v2",
-    "url": "function-url",
-    "alb-multi": "alb",
-}
 
 
 def client_for(front: str) -> Client:
-    format, stage = FRONTS[front]
-    # The REST API in site.yml has BinaryMediaTypes ["*/*"].
-    media_types = ["*/*"] if format == "rest" else []
-    return Client(
-        lambda_handler, format=format, stage=stage, binary_media_types=media_types
-    )
-
-
-def set_cookies(response: Response) -> dict[str, str]:
-    jar: SimpleCookie = SimpleCookie()
-    for header in response.header_list("set-cookie"):
-        jar.load(header)
-    return {name: morsel.value for name, morsel in jar.items()}
-
-
-def csrf_form_token(response: Response) -> str:
-    match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.text)
-    assert match is not None, response.text
-    return match.group(1)
+    return client_for_handler(lambda_handler, front)
 
 
 @pytest.mark.parametrize("front", FRONTS)
