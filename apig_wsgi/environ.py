@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from base64 import b64decode
 from binascii import Error as BinasciiError
@@ -12,6 +13,8 @@ from urllib.parse import unquote_to_bytes
 
 from apig_wsgi import environ_keys
 from apig_wsgi.errors import InvalidEventError
+
+logger = logging.getLogger("apig_wsgi")
 
 BASE_ENVIRON: dict[str, Any] = {
     "SCRIPT_NAME": "",
@@ -166,17 +169,40 @@ def set_server(
     environ["SERVER_PORT"] = port or ("443" if scheme == "https" else "80")
 
 
-def last_forwarded_for(environ: Mapping[str, Any], hops: int = 1) -> str | None:
-    """Return the ``hops``-th address from the right of X-Forwarded-For.
+def last_forwarded_for(environ: Mapping[str, Any]) -> str | None:
+    """Return the rightmost X-Forwarded-For entry.
 
-    The rightmost entry is the one the AWS front appended itself; everything
-    to its left was sent by the client and can be forged.
+    The AWS front appended that one itself; everything to its left was sent
+    by the client or by proxies in front of AWS, and can be forged.
     """
     header = environ.get("HTTP_X_FORWARDED_FOR")
     if not header:
         return None
-    entries = header.split(",")
-    if hops > len(entries):
-        return None
-    address: str = entries[-hops].strip()
+    address: str = header.rpartition(",")[2].strip()
     return address or None
+
+
+def trusted_client_address(environ: dict[str, Any], trusted_proxies: int) -> str:
+    """Walk ``trusted_proxies`` X-Forwarded-For entries left of the AWS-observed one."""
+    observed: str = environ["REMOTE_ADDR"]
+    header = environ.get("HTTP_X_FORWARDED_FOR", "")
+    entries = [entry.strip() for entry in header.split(",")] if header else []
+    # The observed address is usually the last entry; where the front did not
+    # append it (API Gateway behind its own CloudFront) it counts as next.
+    position = len(entries)
+    for index in range(len(entries) - 1, -1, -1):
+        if entries[index] == observed:
+            position = index
+            break
+    index = position - trusted_proxies
+    if index < 0 or not entries[index]:
+        logger.warning(
+            "trusted_proxies is %d but X-Forwarded-For %r has no entry that far "
+            "left of the address AWS observed; using %s. Check the number of "
+            "proxies in front of AWS.",
+            trusted_proxies,
+            header,
+            observed,
+        )
+        return observed
+    return entries[index]

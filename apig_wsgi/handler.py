@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 from binascii import Error as BinasciiError
+from collections.abc import Collection
 from collections.abc import Iterable
+from time import perf_counter
 from typing import Any
 from typing import Callable
 
+from apig_wsgi.access_log import log_access
+from apig_wsgi.access_log import request_path
+from apig_wsgi.environ import trusted_client_address
+from apig_wsgi.errors import FailureStatusError
 from apig_wsgi.errors import InvalidEventError
 from apig_wsgi.formats.alb import AlbFormat
 from apig_wsgi.formats.base import EventFormat
@@ -16,11 +23,15 @@ from apig_wsgi.formats.lattice import LatticeV1Format
 from apig_wsgi.formats.lattice import LatticeV2Format
 from apig_wsgi.formats.rest import HttpV1Format
 from apig_wsgi.formats.rest import RestFormat
+from apig_wsgi.options import NonHttpHandler
 from apig_wsgi.options import build_options
+from apig_wsgi.response import BufferedResponse
 from apig_wsgi.response import WSGIApp
 from apig_wsgi.response import run_wsgi_app
 
-LambdaHandler = Callable[[dict[str, Any], Any], dict[str, Any]]
+logger = logging.getLogger("apig_wsgi")
+
+LambdaHandler = Callable[[dict[str, Any], Any], Any]
 
 FORMAT_CLASSES: tuple[type[EventFormat], ...] = (
     RestFormat,
@@ -33,12 +44,14 @@ FORMAT_CLASSES: tuple[type[EventFormat], ...] = (
 )
 
 
-def detect_format(event: object) -> str:
-    """Name the format of ``event``, or raise ``InvalidEventError``."""
+def detect_format(event: object) -> str | None:
+    """Name the HTTP format of ``event``; None when it is not an HTTP event.
+
+    Raises ``InvalidEventError`` for events that look like HTTP events of a
+    known front but cannot be one (a wrong version, say).
+    """
     if not isinstance(event, dict):
-        raise InvalidEventError(
-            f"Expected the event to be a JSON object, got {type(event).__name__}."
-        )
+        return None
     if "httpMethod" in event:
         request_context = event.get("requestContext")
         if isinstance(request_context, dict) and "elb" in request_context:
@@ -54,17 +67,15 @@ def detect_format(event: object) -> str:
         )
     if "Records" in event:
         records = event["Records"]
-        if (
-            isinstance(records, list)
-            and records
-            and isinstance(records[0], dict)
-            and isinstance(records[0].get("cf"), dict)
-            and "request" in records[0]["cf"]
-        ):
+        first = records[0] if isinstance(records, list) and records else None
+        if not (isinstance(first, dict) and "cf" in first):
+            return None
+        if isinstance(first["cf"], dict) and "request" in first["cf"]:
             return "edge"
         raise InvalidEventError(
-            "The event has Records but is not a CloudFront Lambda@Edge request "
-            "(no Records[0].cf.request); only HTTP events can be handled."
+            "The event is from CloudFront but is not a Lambda@Edge request "
+            "(no Records[0].cf.request): only viewer-request and origin-request "
+            "triggers can be handled."
         )
     if "method" in event:
         if "raw_path" in event:
@@ -76,10 +87,20 @@ def detect_format(event: object) -> str:
             raise InvalidEventError(
                 f"Unknown version {version!r} for a VPC Lattice event; expected '2.0'."
             )
+    return None
+
+
+def not_http_message(event: object) -> str:
+    if not isinstance(event, dict):
+        return (
+            f"Expected the event to be a JSON object, got {type(event).__name__}. "
+            "Pass non_http_handler to handle direct invocations."
+        )
     keys = ", ".join(repr(key) for key in list(event)[:8]) or "no keys"
-    raise InvalidEventError(
+    return (
         f"Unknown event format with {keys}: not an event from API Gateway, a "
-        "Function URL, an ALB, VPC Lattice or Lambda@Edge."
+        "Function URL, an ALB, VPC Lattice or Lambda@Edge. Pass non_http_handler "
+        "to handle other events."
     )
 
 
@@ -89,41 +110,101 @@ def describe_malformation(exc: Exception) -> str:
     return str(exc)
 
 
+def internal_server_error() -> BufferedResponse:
+    response = BufferedResponse()
+    response.status = "500 Internal Server Error"
+    response.headers = [("Content-Type", "text/plain; charset=utf-8")]
+    response.chunks = [b"Internal Server Error"]
+    return response
+
+
 def make_lambda_handler(
     wsgi_app: WSGIApp,
     binary_support: bool | None = None,
     non_binary_content_type_prefixes: Iterable[str] | None = None,
     *,
     script_name: str | None = None,
+    non_http_handler: NonHttpHandler | str | None = None,
+    catch_exceptions: bool = False,
+    failure_status_codes: Collection[int] = (),
+    access_log: str | None = None,
+    trusted_proxies: int = 0,
 ) -> LambdaHandler:
     """Wrap ``wsgi_app`` in a Lambda handler for every HTTP event format.
 
     ``binary_support=None`` sends binary bodies as base64 for every format but
     payload 1.0 (REST and HTTP API 1.0), where the API must list the types in
     its binaryMediaTypes first. ``non_binary_content_type_prefixes`` replaces
-    the content types that stay text. ``script_name`` is None, ``"auto"`` (the
-    API Gateway stage) or a base path such as ``"/api"``.
+    the content types that stay text. The keyword-only options are described
+    in the README.
     """
     options = build_options(
         {
             "binary_support": binary_support,
             "non_binary_content_type_prefixes": non_binary_content_type_prefixes,
             "script_name": script_name,
+            "non_http_handler": non_http_handler,
+            "catch_exceptions": catch_exceptions,
+            "failure_status_codes": failure_status_codes,
+            "access_log": access_log,
+            "trusted_proxies": trusted_proxies,
         }
     )
     formats = {cls.name: cls(options) for cls in FORMAT_CLASSES}
+    other_events = options.non_http_handler
+    assert not isinstance(other_events, str)  # build_options imported it
+    catch = options.catch_exceptions
+    failure_codes = options.failure_status_codes
+    access_log_style = options.access_log
+    proxies = options.trusted_proxies
 
-    def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-        event_format = formats[detect_format(event)]
+    def handler(event: dict[str, Any], context: Any) -> Any:
+        name = detect_format(event)
+        if name is None:
+            if other_events is not None:
+                return other_events(event, context)
+            raise InvalidEventError(not_http_message(event))
+        event_format = formats[name]
         try:
             environ = event_format.environ(event, context)
         except InvalidEventError:
             raise
         except (KeyError, TypeError, AttributeError, ValueError, BinasciiError) as exc:
             raise InvalidEventError(
-                f"Malformed {event_format.name} event: {describe_malformation(exc)}"
+                f"Malformed {name} event: {describe_malformation(exc)}"
             ) from exc
-        response = run_wsgi_app(wsgi_app, environ)
-        return event_format.respond(response, environ)
+        if proxies and name != "edge":
+            environ["REMOTE_ADDR"] = trusted_client_address(environ, proxies)
+
+        started = perf_counter() if access_log_style else 0.0
+        try:
+            response = run_wsgi_app(wsgi_app, environ)
+        except Exception:
+            if not catch:
+                raise
+            logger.exception(
+                "Exception in the WSGI application for %s %s; sent a 500 response.",
+                environ["REQUEST_METHOD"],
+                request_path(environ),
+            )
+            response = internal_server_error()
+        result = event_format.respond(response, environ)
+
+        if access_log_style:
+            log_access(
+                environ,
+                response.status_code,
+                sum(len(chunk) for chunk in response.chunks),
+                (perf_counter() - started) * 1000,
+                access_log_style,
+            )
+        if failure_codes and response.status_code in failure_codes:
+            raise FailureStatusError(
+                response.status,
+                environ["REQUEST_METHOD"],
+                request_path(environ),
+                result,
+            )
+        return result
 
     return handler

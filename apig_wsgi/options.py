@@ -6,6 +6,7 @@ case with the ``APIG_WSGI_`` prefix, so all three front doors share this module.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterable
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -13,6 +14,8 @@ from dataclasses import fields
 from typing import Any
 from typing import Callable
 from typing import NamedTuple
+
+NonHttpHandler = Callable[[Any, Any], Any]
 
 DEFAULT_NON_BINARY_CONTENT_TYPE_PREFIXES: tuple[str, ...] = (
     "text/",
@@ -23,6 +26,7 @@ DEFAULT_NON_BINARY_CONTENT_TYPE_PREFIXES: tuple[str, ...] = (
 
 SETTING_PREFIX = "APIG_WSGI_"
 SCRIPT_NAME_AUTO = "auto"
+ACCESS_LOG_FORMATS = ("text", "json")
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,11 @@ class Options:
         DEFAULT_NON_BINARY_CONTENT_TYPE_PREFIXES
     )
     script_name: str | None = None
+    non_http_handler: NonHttpHandler | str | None = None
+    catch_exceptions: bool = False
+    failure_status_codes: frozenset[int] = frozenset()
+    access_log: str | None = None
+    trusted_proxies: int = 0
 
 
 class OptionProblem(NamedTuple):
@@ -104,10 +113,129 @@ def _check_script_name(value: object) -> OptionProblem | None:
     return None
 
 
+def _check_flag(name: str) -> Callable[[object], OptionProblem | None]:
+    def check(value: object) -> OptionProblem | None:
+        if isinstance(value, bool):
+            return None
+        return OptionProblem(
+            name,
+            f"{name} must be True or False, not {value!r}.",
+            f"Set {name} to True or False.",
+            TypeError,
+        )
+
+    return check
+
+
+def import_callable(path: str) -> NonHttpHandler:
+    """Import ``"package.module:name"`` or ``"package.module.name"``."""
+    module_name, colon, attribute = path.partition(":")
+    if not colon:
+        module_name, _, attribute = path.rpartition(".")
+    if not module_name or not attribute:
+        raise ValueError(
+            f"{path!r} is not an import path; write it as 'package.module:function'."
+        )
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as exc:
+        raise ValueError(f"Cannot import {module_name!r} from {path!r}: {exc}") from exc
+    target = getattr(module, attribute, None)
+    if not callable(target):
+        raise ValueError(f"{path!r} does not name a callable in {module_name!r}.")
+    handler: NonHttpHandler = target
+    return handler
+
+
+def _check_non_http_handler(value: object) -> OptionProblem | None:
+    if value is None or (callable(value) and not isinstance(value, str)):
+        return None
+    if not isinstance(value, str):
+        return OptionProblem(
+            "non_http_handler",
+            f"non_http_handler must be a callable, an import path or None, not "
+            f"{value!r}.",
+            "Pass a function taking (event, context), or its path as "
+            "'package.module:function'.",
+            TypeError,
+        )
+    try:
+        import_callable(value)
+    except ValueError as exc:
+        return OptionProblem(
+            "non_http_handler",
+            f"non_http_handler: {exc}",
+            "Check the spelling of the path and that the module imports cleanly.",
+            ValueError,
+        )
+    return None
+
+
+def _check_status_codes(value: object) -> OptionProblem | None:
+    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+        return OptionProblem(
+            "failure_status_codes",
+            "failure_status_codes must be a collection of status codes, not "
+            f"{value!r}.",
+            "Use e.g. [502, 503] or range(500, 600).",
+            TypeError,
+        )
+    for code in value:
+        if isinstance(code, bool) or not isinstance(code, int):
+            return OptionProblem(
+                "failure_status_codes",
+                f"failure_status_codes must contain only integers, found {code!r}.",
+                "Write status codes as numbers, e.g. 503.",
+                TypeError,
+            )
+        if not 100 <= code <= 599:
+            return OptionProblem(
+                "failure_status_codes",
+                f"failure_status_codes contains {code}, which is not an HTTP status.",
+                "Use codes between 100 and 599.",
+                ValueError,
+            )
+    return None
+
+
+def _check_access_log(value: object) -> OptionProblem | None:
+    if value is None or value in ACCESS_LOG_FORMATS:
+        return None
+    return OptionProblem(
+        "access_log",
+        f"access_log must be None, 'text' or 'json', not {value!r}.",
+        "Use 'json' for CloudWatch Logs Insights, 'text' for people.",
+        TypeError if not isinstance(value, str) else ValueError,
+    )
+
+
+def _check_trusted_proxies(value: object) -> OptionProblem | None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        return OptionProblem(
+            "trusted_proxies",
+            f"trusted_proxies must be an integer, not {value!r}.",
+            "Count the proxies you run in front of the AWS front, e.g. 1.",
+            TypeError,
+        )
+    if value < 0:
+        return OptionProblem(
+            "trusted_proxies",
+            f"trusted_proxies must be 0 or more, not {value}.",
+            "Use 0 to trust only the address AWS observed.",
+            ValueError,
+        )
+    return None
+
+
 _CHECKS: dict[str, Callable[[object], OptionProblem | None]] = {
     "binary_support": _check_binary_support,
     "non_binary_content_type_prefixes": _check_prefixes,
     "script_name": _check_script_name,
+    "non_http_handler": _check_non_http_handler,
+    "catch_exceptions": _check_flag("catch_exceptions"),
+    "failure_status_codes": _check_status_codes,
+    "access_log": _check_access_log,
+    "trusted_proxies": _check_trusted_proxies,
 }
 
 
@@ -138,20 +266,21 @@ def build_options(values: Mapping[str, Any]) -> Options:
     ``None`` for ``non_binary_content_type_prefixes`` means the default list.
     Raises ``TypeError`` or ``ValueError`` naming the first problem.
     """
-    problems = find_option_problems(
-        {
-            name: value
-            for name, value in values.items()
-            if not (name == "non_binary_content_type_prefixes" and value is None)
-        }
-    )
-    if problems:
-        first = problems[0]
-        raise first.kind(f"{first.message} {first.hint}")
     cleaned = dict(values)
     prefixes = cleaned.get("non_binary_content_type_prefixes")
     if prefixes is None:
         cleaned.pop("non_binary_content_type_prefixes", None)
-    else:
+    elif not isinstance(prefixes, (str, bytes)) and isinstance(prefixes, Iterable):
+        # Materialise first: a generator would be used up by the validation.
         cleaned["non_binary_content_type_prefixes"] = tuple(prefixes)
+    codes = cleaned.get("failure_status_codes")
+    if not isinstance(codes, (str, bytes)) and isinstance(codes, Iterable):
+        cleaned["failure_status_codes"] = frozenset(codes)
+    problems = find_option_problems(cleaned)
+    if problems:
+        first = problems[0]
+        raise first.kind(f"{first.message} {first.hint}")
+    handler = cleaned.get("non_http_handler")
+    if isinstance(handler, str):
+        cleaned["non_http_handler"] = import_callable(handler)
     return Options(**cleaned)

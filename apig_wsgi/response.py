@@ -41,6 +41,10 @@ class BufferedResponse:
             raise RuntimeError(
                 "start_response() was called a second time without exc_info."
             )
+        if status.__class__ is not str:
+            raise TypeError(
+                f"The WSGI status must be a str such as '200 OK', not {status!r}."
+            )
         if not (len(status) > 4 and status[:3].isdigit() and status[3] == " "):
             raise ValueError(f"Invalid WSGI status {status!r}: expected e.g. '200 OK'.")
         self.status = status

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from base64 import b64encode
 from typing import Any
 from typing import Callable
@@ -135,7 +136,7 @@ def check_size(
         estimate = 6 * len(body)
     if estimate + _HEADER_ALLOWANCE <= limit:
         return result
-    size = len(json.dumps(result))
+    size = json_size(result)
     if size <= limit:
         return result
     logger.error(
@@ -147,6 +148,15 @@ def check_size(
         TOO_LARGE_STATUS,
     )
     return too_large()
+
+
+def json_size(result: dict[str, Any]) -> int:
+    """The size of ``result`` as the Lambda runtime will serialise it."""
+    # The runtime escapes non-ASCII text as \uXXXX, except on python3.12:
+    # https://github.com/aws/aws-lambda-python-runtime-interface-client/blob/main/awslambdaric/lambda_runtime_marshaller.py
+    if os.environ.get("AWS_EXECUTION_ENV") == "AWS_Lambda_python3.12":
+        return len(json.dumps(result, ensure_ascii=False).encode("utf-8"))
+    return len(json.dumps(result))
 
 
 def too_large_response() -> BufferedResponse:

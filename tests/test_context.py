@@ -1,9 +1,6 @@
 from __future__ import annotations
 
-import copy
-import json
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 from typing import Callable
 
@@ -11,29 +8,14 @@ import pytest
 
 from apig_wsgi import make_lambda_handler
 from apig_wsgi.context import ApigContext
-
-EVENTS_DIR = Path(__file__).parent / "events"
-
-
-def load_event(name: str) -> dict[str, Any]:
-    with (EVENTS_DIR / name).open(encoding="utf-8-sig") as f:
-        event: dict[str, Any] = json.load(f)
-    return copy.deepcopy(event)
-
-
-class LambdaContext:
-    """Stands in for the context object the Lambda runtime passes."""
-
-    aws_request_id = "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
-
-    def get_remaining_time_in_millis(self) -> int:
-        return 29_500
+from tests.utils import FakeContext
+from tests.utils import load_event
 
 
 def context_for(event: dict[str, Any], context: Any = None) -> ApigContext:
     """Run ``event`` through the real handler and return the app's ApigContext."""
     if context is None:
-        context = LambdaContext()
+        context = FakeContext()
     seen: list[ApigContext | None] = []
 
     def app(
@@ -63,7 +45,7 @@ class TestReadOnly:
         apig_context = context_for(load_event("powertools-python/albEvent.json"))
 
         with pytest.raises(AttributeError) as excinfo:
-            apig_context.stage = "prod"  # type: ignore[misc]
+            apig_context.stage = "prod"
 
         assert str(excinfo.value) == "ApigContext is read-only, cannot set 'stage'."
 
@@ -91,7 +73,7 @@ class TestRest:
         event = load_event(
             "powertools-typescript/apigw-rest-lambda-authorizer-auth.json"
         )
-        context = LambdaContext()
+        context = FakeContext()
 
         apig_context = context_for(event, context)
 
@@ -101,13 +83,13 @@ class TestRest:
         assert apig_context.event_format == "rest"
         assert apig_context.stage == "prod"
         assert apig_context.request_id == "3c177581-2d03-4af4-9b68-5924083f37fe"
-        assert apig_context.aws_request_id == "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
+        assert apig_context.aws_request_id == "c6af9ac6-7b61-11e6-9a41-93e8deadbeef"
         assert apig_context.source_ip == "15.248.3.126"
         assert apig_context.authorizer == {
             "principalId": "user",
             "integrationLatency": 422,
         }
-        assert apig_context.remaining_time_ms() == 29_500
+        assert apig_context.remaining_time_ms() == 3000
         assert repr(apig_context) == (
             "<ApigContext event_format='rest' "
             "request_id='3c177581-2d03-4af4-9b68-5924083f37fe'>"

@@ -21,11 +21,13 @@ GZIP_MIDDLEWARE_PATH = "django.middleware.gzip.GZipMiddleware"
 
 
 def register() -> None:
+    """Register every check; called from the app's ``ready()``."""
     checks.register(check_settings)
     checks.register(check_unknown_settings)
     checks.register(check_middleware)
     checks.register(check_script_name)
     checks.register(check_gzip_binary_support)
+    checks.register(check_allowed_hosts)
 
 
 def check_settings(**kwargs: Any) -> list[checks.CheckMessage]:
@@ -112,5 +114,22 @@ def check_gzip_binary_support(**kwargs: Any) -> list[checks.CheckMessage]:
             hint="Set APIG_WSGI_BINARY_SUPPORT = True (and configure the API's "
             "binary media types), or remove GZipMiddleware.",
             id="apig_wsgi.W004",
+        )
+    ]
+
+
+def check_allowed_hosts(**kwargs: Any) -> list[checks.CheckMessage]:
+    """W005 when DEBUG is off and ALLOWED_HOSTS is empty."""
+    # runserver refuses to start in this state, but on Lambda nothing
+    # complains: every request just gets a 400 response.
+    if settings.DEBUG or settings.ALLOWED_HOSTS:
+        return []
+    return [
+        checks.Warning(
+            "ALLOWED_HOSTS is empty and DEBUG is False, so Django answers every "
+            "request through the Lambda handler with 400 Bad Request.",
+            hint="Add the API's host to ALLOWED_HOSTS, e.g. "
+            "'abc123.execute-api.eu-west-1.amazonaws.com' or your custom domain.",
+            id="apig_wsgi.W005",
         )
     ]

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable
 from typing import Callable
+from typing import cast
 
 from asgiref.sync import iscoroutinefunction
 from asgiref.sync import markcoroutinefunction
@@ -36,8 +37,11 @@ class ApigContextMiddleware:
         if self.async_mode:
             return self.__acall__(request)
         request.apig_context = ApigContext.from_environ(request.META)  # type: ignore[attr-defined]
-        return self.get_response(request)  # type: ignore[return-value]
+        return self.get_response(request)
 
     async def __acall__(self, request: HttpRequest) -> HttpResponseBase:
         request.apig_context = ApigContext.from_environ(request.META)  # type: ignore[attr-defined]
-        return await self.get_response(request)  # type: ignore[misc]
+        get_response = cast(
+            Callable[[HttpRequest], Awaitable[HttpResponseBase]], self.get_response
+        )
+        return await get_response(request)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.core import checks
 from django.test import override_settings
 
+from apig_wsgi.contrib.django.checks import check_allowed_hosts
 from apig_wsgi.contrib.django.checks import check_gzip_binary_support
 from apig_wsgi.contrib.django.checks import check_middleware
 from apig_wsgi.contrib.django.checks import check_script_name
@@ -18,8 +19,8 @@ class SubclassedMiddleware(ApigContextMiddleware):
     pass
 
 
-def ids(messages: list[checks.CheckMessage]) -> list[str | None]:
-    return [message.id for message in messages]
+def ids(messages: list[checks.CheckMessage]) -> list[str]:
+    return [str(message.id) for message in messages]
 
 
 def test_test_project_passes_all_checks() -> None:
@@ -190,7 +191,30 @@ class TestGzipBinarySupport:
         assert check_gzip_binary_support() == []
 
 
+class TestAllowedHosts:
+    @override_settings(ALLOWED_HOSTS=[], DEBUG=False)
+    def test_empty_allowed_hosts_without_debug_is_w005(self) -> None:
+        assert check_allowed_hosts() == [
+            checks.Warning(
+                "ALLOWED_HOSTS is empty and DEBUG is False, so Django answers every "
+                "request through the Lambda handler with 400 Bad Request.",
+                hint="Add the API's host to ALLOWED_HOSTS, e.g. "
+                "'abc123.execute-api.eu-west-1.amazonaws.com' or your custom domain.",
+                id="apig_wsgi.W005",
+            )
+        ]
+
+    @override_settings(ALLOWED_HOSTS=[], DEBUG=True)
+    def test_empty_allowed_hosts_with_debug_passes(self) -> None:
+        assert check_allowed_hosts() == []
+
+    @override_settings(ALLOWED_HOSTS=[".amazonaws.com"], DEBUG=False)
+    def test_allowed_hosts_set_passes(self) -> None:
+        assert check_allowed_hosts() == []
+
+
 @override_settings(
+    ALLOWED_HOSTS=[],
     APIG_WSGI_BINARY_SUPPORT=0,
     APIG_WSGI_SCRIPT_NAME="/api/",
     APIG_WSGI_BINARY_SUPORT=True,
@@ -204,4 +228,5 @@ def test_all_checks_are_registered() -> None:
         "apig_wsgi.W001",
         "apig_wsgi.W002",
         "apig_wsgi.W003",
+        "apig_wsgi.W005",
     ]

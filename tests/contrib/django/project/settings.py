@@ -1,11 +1,21 @@
 from __future__ import annotations
 
+import os
+
 SECRET_KEY = "tests-only-not-a-secret"
 DEBUG = False
 # The hosts of the corpus events the tests send.
-ALLOWED_HOSTS = [".amazonaws.com", ".on.aws", ".cf.net", "127.0.0.1", "testserver"]
+ALLOWED_HOSTS = [
+    ".amazonaws.com",
+    ".on.aws",
+    ".cf.net",
+    ".cloudfront.net",
+    "127.0.0.1",
+    "testserver",
+]
 INSTALLED_APPS = ["apig_wsgi.contrib.django"]
 MIDDLEWARE = [
+    "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "apig_wsgi.contrib.django.middleware.ApigContextMiddleware",
 ]
@@ -13,3 +23,6 @@ ROOT_URLCONF = "tests.contrib.django.project.urls"
 DATABASES: dict[str, dict[str, str]] = {}
 USE_TZ = True
 LOGGING_CONFIG = None
+# Lets subprocess tests run the project with a setting changed.
+if "APIG_WSGI_TEST_SCRIPT_NAME" in os.environ:
+    APIG_WSGI_SCRIPT_NAME = os.environ["APIG_WSGI_TEST_SCRIPT_NAME"]

@@ -3,6 +3,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest
 from django.http import HttpResponse
 from django.http import JsonResponse
@@ -72,6 +73,7 @@ def cookies(request: HttpRequest) -> HttpResponse:
 @csrf_exempt
 def upload(request: HttpRequest) -> HttpResponse:
     upload = request.FILES["file"]
+    assert isinstance(upload, UploadedFile)
     content = upload.read()
     return JsonResponse(
         {

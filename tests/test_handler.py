@@ -1,0 +1,412 @@
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+import pytest
+
+from apig_wsgi import InvalidEventError
+from apig_wsgi import make_lambda_handler
+from apig_wsgi.errors import FailureStatusError
+from apig_wsgi.handler import detect_format
+from tests.utils import FakeContext
+from tests.utils import load_event
+from tests.utils import make_app
+from tests.utils import validated_echo_app
+
+handler = make_lambda_handler(validated_echo_app)
+
+
+def run(event: Any) -> dict[str, Any]:
+    result = handler(event, FakeContext())
+    payload: dict[str, Any] = json.loads(result["body"])
+    return payload
+
+
+class TestDetectFormat:
+    @pytest.mark.parametrize(
+        ("sample", "expected"),
+        [
+            ("aws-lambda-go/apigw-request.json", "rest"),
+            ("powertools-python/apiGatewayProxyEventAnotherPath.json", "http-v1"),
+            ("aws-lambda-go/apigw-v2-request-no-authorizer.json", "http-v2"),
+            ("aws-lambda-go/lambda-urls-request.json", "http-v2"),
+            ("powertools-python/albEvent.json", "alb"),
+            ("powertools-python/albMultiValueHeadersEvent.json", "alb"),
+            ("powertools-python/vpcLatticeEvent.json", "lattice-v1"),
+            ("powertools-python/vpcLatticeV2EventWithHeaders.json", "lattice-v2"),
+            ("aws-lambda-java-libs/cloudfront_event.json", "edge"),
+            ("aws-lambda-dotnet/missing-resource-request.json", "rest"),
+        ],
+    )
+    def test_detect_format_of_sample(self, sample: str, expected: str) -> None:
+        assert detect_format(load_event(sample)) == expected
+
+    def test_detect_format_integer_version_is_payload_1(self) -> None:
+        event = load_event("aws-lambda-dotnet/values-get-all-httpapi-request.json")
+        assert event["version"] == 2
+        assert detect_format(event) == "http-v1"
+
+
+class TestUnknownEvents:
+    def test_not_a_dict(self) -> None:
+        with pytest.raises(InvalidEventError) as excinfo:
+            handler(["GET", "/"], None)  # type: ignore[arg-type]
+        assert str(excinfo.value) == (
+            "Expected the event to be a JSON object, got list. Pass "
+            "non_http_handler to handle direct invocations."
+        )
+
+    def test_is_a_value_error(self) -> None:
+        assert issubclass(InvalidEventError, ValueError)
+
+    def test_scheduled_event(self) -> None:
+        with pytest.raises(InvalidEventError) as excinfo:
+            handler({"source": "aws.events", "detail-type": "Scheduled Event"}, None)
+        assert str(excinfo.value) == (
+            "Unknown event format with 'source', 'detail-type': not an event from "
+            "API Gateway, a Function URL, an ALB, VPC Lattice or Lambda@Edge. Pass "
+            "non_http_handler to handle other events."
+        )
+
+    def test_empty_event(self) -> None:
+        with pytest.raises(InvalidEventError) as excinfo:
+            handler({}, None)
+        assert "with no keys" in str(excinfo.value)
+
+    def test_raw_path_with_wrong_version(self) -> None:
+        with pytest.raises(InvalidEventError) as excinfo:
+            handler({"rawPath": "/", "version": "3.0"}, None)
+        assert str(excinfo.value) == (
+            "Unknown version '3.0' for an event with rawPath; expected '2.0' "
+            "(HTTP API payload 2.0 or a Function URL)."
+        )
+
+    @pytest.mark.parametrize("records", [[{"eventSource": "aws:sqs"}], [], None, ["x"]])
+    def test_records_of_other_services(self, records: Any) -> None:
+        with pytest.raises(
+            InvalidEventError, match=r"^Unknown event format with 'Records'"
+        ):
+            handler({"Records": records}, None)
+
+    @pytest.mark.parametrize("cf", [None, {"config": {}}])
+    def test_cloudfront_records_without_request(self, cf: Any) -> None:
+        with pytest.raises(InvalidEventError) as excinfo:
+            handler({"Records": [{"cf": cf}]}, None)
+        assert str(excinfo.value) == (
+            "The event is from CloudFront but is not a Lambda@Edge request "
+            "(no Records[0].cf.request): only viewer-request and origin-request "
+            "triggers can be handled."
+        )
+
+    def test_lattice_with_wrong_version(self) -> None:
+        with pytest.raises(InvalidEventError) as excinfo:
+            handler({"method": "GET", "path": "/"}, None)
+        assert str(excinfo.value) == (
+            "Unknown version None for a VPC Lattice event; expected '2.0'."
+        )
+
+    def test_method_alone(self) -> None:
+        with pytest.raises(InvalidEventError, match="Unknown event format"):
+            handler({"method": "GET"}, None)
+
+
+class TestMalformedEvents:
+    def test_missing_path(self) -> None:
+        with pytest.raises(InvalidEventError) as excinfo:
+            handler({"httpMethod": "GET"}, None)
+        assert str(excinfo.value) == "Malformed rest event: missing key 'path'"
+
+    def test_missing_request_context_http(self) -> None:
+        with pytest.raises(InvalidEventError) as excinfo:
+            handler({"version": "2.0", "rawPath": "/", "requestContext": {}}, None)
+        assert str(excinfo.value) == "Malformed http-v2 event: missing key 'http'"
+
+    def test_null_request_context(self) -> None:
+        with pytest.raises(InvalidEventError) as excinfo:
+            handler({"version": "2.0", "rawPath": "/", "requestContext": None}, None)
+        assert str(excinfo.value) == "Malformed http-v2 event: missing key 'http'"
+
+    def test_method_of_wrong_type(self) -> None:
+        with pytest.raises(InvalidEventError) as excinfo:
+            handler({"httpMethod": 1, "path": "/"}, None)
+        assert str(excinfo.value) == "Expected httpMethod to be a string, got int: 1"
+
+    def test_headers_of_wrong_type(self) -> None:
+        with pytest.raises(InvalidEventError) as excinfo:
+            handler({"httpMethod": "GET", "path": "/", "headers": ["a"]}, None)
+        assert str(excinfo.value) == (
+            "Expected headers to be an object or null, got list: ['a']"
+        )
+
+    def test_header_value_of_wrong_type(self) -> None:
+        with pytest.raises(InvalidEventError) as excinfo:
+            handler({"httpMethod": "GET", "path": "/", "headers": {"A": 1}}, None)
+        assert str(excinfo.value) == (
+            "Header 'A' has a value of type int, expected a string: 1"
+        )
+
+    def test_multi_value_header_not_a_list(self) -> None:
+        event = {"httpMethod": "GET", "path": "/", "multiValueHeaders": {"A": 1}}
+        with pytest.raises(InvalidEventError) as excinfo:
+            handler(event, None)
+        assert str(excinfo.value) == (
+            "Expected the values of 'A' to be a list, got int: 1"
+        )
+
+    def test_query_value_of_wrong_type(self) -> None:
+        event = {
+            "httpMethod": "GET",
+            "path": "/",
+            "multiValueQueryStringParameters": "None",
+        }
+        with pytest.raises(InvalidEventError) as excinfo:
+            handler(event, None)
+        assert str(excinfo.value) == (
+            "Expected multiValueQueryStringParameters to be an object or null, "
+            "got str: 'None'"
+        )
+
+    def test_bad_base64_body(self) -> None:
+        event = load_event("aws-lambda-dotnet/alb-request-single-value.json")
+        with pytest.raises(InvalidEventError) as excinfo:
+            handler(event, None)
+        # The rest of the message is binascii's, which varies by Python version.
+        assert str(excinfo.value).startswith(
+            "The body is marked as base64 but does not decode: "
+        )
+
+    def test_body_of_wrong_type(self) -> None:
+        event = {"httpMethod": "POST", "path": "/", "body": {"a": 1}}
+        with pytest.raises(InvalidEventError) as excinfo:
+            handler(event, None)
+        assert str(excinfo.value) == (
+            "Expected body to be a string or null, got dict: {'a': 1}"
+        )
+
+    def test_type_error_is_wrapped(self) -> None:
+        event = {"httpMethod": "GET", "path": "/", "requestContext": {"path": 3}}
+        # A wrong-typed value deep inside is still reported as this one error.
+        assert run(event)["PATH_INFO"] == "/"
+        bad = {"version": "2.0", "rawPath": "/", "requestContext": {"http": {}}}
+        with pytest.raises(InvalidEventError) as excinfo:
+            handler(bad, None)
+        assert str(excinfo.value) == "Malformed http-v2 event: missing key 'method'"
+
+    def test_non_key_error_is_described(self) -> None:
+        event = {
+            "version": "2.0",
+            "rawPath": "/",
+            "requestContext": {"http": {"method": "GET"}, "domainName": 5},
+        }
+        with pytest.raises(InvalidEventError) as excinfo:
+            handler(event, None)
+        assert str(excinfo.value) == (
+            "Malformed http-v2 event: argument of type 'int' is not iterable"
+        ) or str(excinfo.value).startswith("Malformed http-v2 event: ")
+        assert isinstance(excinfo.value.__cause__, TypeError)
+
+
+class TestOptions:
+    def test_binary_support_wrong_type(self) -> None:
+        with pytest.raises(TypeError) as excinfo:
+            make_lambda_handler(validated_echo_app, binary_support="yes")  # type: ignore[arg-type]
+        assert str(excinfo.value) == (
+            "binary_support must be True, False or None, not 'yes'. Use None to "
+            "keep the default for each event format."
+        )
+
+    def test_prefixes_as_string(self) -> None:
+        with pytest.raises(TypeError) as excinfo:
+            make_lambda_handler(
+                validated_echo_app, non_binary_content_type_prefixes="text/"
+            )
+        assert str(excinfo.value) == (
+            "non_binary_content_type_prefixes must be a list or tuple of strings, "
+            "not 'text/'. Wrap a single prefix in a list, e.g. [\"text/\"]."
+        )
+
+    def test_prefixes_generator_is_accepted(self) -> None:
+        handler = make_lambda_handler(
+            validated_echo_app,
+            binary_support=True,
+            non_binary_content_type_prefixes=(p for p in ["application/json"]),
+        )
+        event = load_event("aws-lambda-go/apigw-request.json")
+        assert handler(event, None)["isBase64Encoded"] is False
+
+    def test_script_name_relative(self) -> None:
+        with pytest.raises(ValueError, match=r"script_name 'api' must start with '/'"):
+            make_lambda_handler(validated_echo_app, script_name="api")
+
+
+WARMUP_EVENT = {"source": "serverless-plugin-warmup"}
+SCHEDULED_EVENT = {
+    "version": "0",
+    "detail-type": "Scheduled Event",
+    "source": "aws.events",
+    "detail": {},
+}
+
+
+def non_http(event: Any, context: Any) -> dict[str, Any]:
+    return {"handled": event, "context": context}
+
+
+class TestNonHttpHandler:
+    @pytest.mark.parametrize(
+        "event",
+        [
+            WARMUP_EVENT,
+            SCHEDULED_EVENT,
+            {"Records": [{"eventSource": "aws:sqs"}]},
+            "ping",
+        ],
+    )
+    def test_non_http_events_are_routed(self, event: Any) -> None:
+        handler = make_lambda_handler(validated_echo_app, non_http_handler=non_http)
+        assert handler(event, "ctx") == {"handled": event, "context": "ctx"}
+
+    def test_http_events_still_reach_the_app(self) -> None:
+        handler = make_lambda_handler(validated_echo_app, non_http_handler=non_http)
+        result = handler(load_event("aws-lambda-go/apigw-request.json"), None)
+        assert result["statusCode"] == 200
+
+    def test_malformed_http_events_are_not_routed(self) -> None:
+        handler = make_lambda_handler(validated_echo_app, non_http_handler=non_http)
+        with pytest.raises(InvalidEventError, match=r"Unknown version '3\.0'"):
+            handler({"rawPath": "/", "version": "3.0"}, None)
+
+    def test_import_path(self) -> None:
+        handler = make_lambda_handler(
+            validated_echo_app, non_http_handler="tests.test_handler:non_http"
+        )
+        assert handler(WARMUP_EVENT, None)["handled"] is WARMUP_EVENT
+
+    def test_off_by_default(self) -> None:
+        with pytest.raises(InvalidEventError, match="Pass non_http_handler"):
+            handler(WARMUP_EVENT, None)
+
+
+def failing_app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+    raise ZeroDivisionError("division by zero in the view")
+
+
+class TestCatchExceptions:
+    def test_off_propagates(self) -> None:
+        with pytest.raises(ZeroDivisionError):
+            make_lambda_handler(failing_app)(
+                load_event("aws-lambda-go/apigw-request.json"), None
+            )
+
+    def test_on_gives_500_and_logs_traceback(
+        self, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        handler = make_lambda_handler(failing_app, catch_exceptions=True)
+        event = load_event("aws-lambda-go/apigw-v2-request-no-authorizer.json")
+        with caplog.at_level(logging.ERROR, logger="apig_wsgi"):
+            result = handler(event, None)
+        assert result == {
+            "statusCode": 500,
+            "headers": {"content-type": "text/plain; charset=utf-8"},
+            "cookies": [],
+            "body": "Internal Server Error",
+            "isBase64Encoded": False,
+        }
+        [record] = caplog.records
+        assert record.getMessage() == (
+            "Exception in the WSGI application for GET /; sent a 500 response."
+        )
+        assert record.exc_info is not None
+        assert record.exc_info[0] is ZeroDivisionError
+
+
+class TestFailureStatusCodes:
+    def test_listed_status_fails_the_invocation(self) -> None:
+        app = make_app(
+            "503 Service Unavailable", [("Content-Type", "text/plain")], b"down"
+        )
+        handler = make_lambda_handler(app, failure_status_codes=range(500, 600))
+        event = load_event("aws-lambda-go/apigw-v2-request-no-authorizer.json")
+        with pytest.raises(FailureStatusError) as excinfo:
+            handler(event, None)
+        assert str(excinfo.value) == (
+            "The application answered 503 Service Unavailable to GET /; that "
+            "status is in failure_status_codes, so the invocation fails."
+        )
+        assert excinfo.value.status_code == 503
+        assert excinfo.value.result["body"] == "down"
+
+    def test_other_status_is_returned(self) -> None:
+        app = make_app("404 Not Found", [("Content-Type", "text/plain")], b"nope")
+        handler = make_lambda_handler(app, failure_status_codes=[500])
+        event = load_event("aws-lambda-go/apigw-v2-request-no-authorizer.json")
+        assert handler(event, None)["statusCode"] == 404
+
+    def test_with_catch_exceptions(self) -> None:
+        handler = make_lambda_handler(
+            failing_app, catch_exceptions=True, failure_status_codes=[500]
+        )
+        event = load_event("aws-lambda-go/apigw-v2-request-no-authorizer.json")
+        with pytest.raises(FailureStatusError):
+            handler(event, None)
+
+
+class TestTrustedProxies:
+    def alb_event(self, forwarded_for: str) -> dict[str, Any]:
+        event = load_event("powertools-python/albEvent.json")
+        event["headers"]["x-forwarded-for"] = forwarded_for
+        return event
+
+    def remote_addr(self, event: dict[str, Any], trusted: int) -> str:
+        handler = make_lambda_handler(validated_echo_app, trusted_proxies=trusted)
+        address: str = json.loads(handler(event, None)["body"])["REMOTE_ADDR"]
+        return address
+
+    def test_default_is_aws_observed_address(self) -> None:
+        event = self.alb_event("6.6.6.6, 198.51.100.7, 203.0.113.1")
+        assert self.remote_addr(event, 0) == "203.0.113.1"
+
+    def test_alb_behind_cloudfront(self) -> None:
+        event = self.alb_event("6.6.6.6, 198.51.100.7, 203.0.113.1")
+        assert self.remote_addr(event, 1) == "198.51.100.7"
+
+    def test_two_proxies(self) -> None:
+        event = self.alb_event("6.6.6.6, 198.51.100.7, 203.0.113.1")
+        assert self.remote_addr(event, 2) == "6.6.6.6"
+
+    def test_rest_observed_address_not_last(self) -> None:
+        # Edge-optimised REST APIs: AWS's own CloudFront hop comes after sourceIp.
+        event = load_event("aws-lambda-dotnet/rawtarget-escaped-reserved-in-query.json")
+        event["headers"]["X-Forwarded-For"] = "192.0.2.5, 50.35.77.7, 52.46.17.45"
+        event["multiValueHeaders"] = None
+        assert self.remote_addr(event, 1) == "192.0.2.5"
+
+    def test_http_v2_observed_address_not_in_header(self) -> None:
+        event = load_event("aws-lambda-go/apigw-v2-request-no-authorizer.json")
+        event["headers"]["x-forwarded-for"] = "192.0.2.5"
+        event["requestContext"]["http"]["sourceIp"] = "198.51.100.7"
+        assert self.remote_addr(event, 1) == "192.0.2.5"
+
+    def test_too_few_entries_warns_and_keeps_observed(
+        self, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        event = self.alb_event("203.0.113.1")
+        with caplog.at_level(logging.WARNING, logger="apig_wsgi"):
+            assert self.remote_addr(event, 1) == "203.0.113.1"
+        assert [record.getMessage() for record in caplog.records] == [
+            "trusted_proxies is 1 but X-Forwarded-For '203.0.113.1' has no entry "
+            "that far left of the address AWS observed; using 203.0.113.1. Check "
+            "the number of proxies in front of AWS."
+        ]
+
+    def test_empty_entry_is_not_trusted(self) -> None:
+        event = self.alb_event(", 203.0.113.1")
+        assert self.remote_addr(event, 1) == "203.0.113.1"
+
+    def test_edge_client_ip_is_kept(self) -> None:
+        event = load_event("aws-lambda-java-libs/cloudfront_event.json")
+        handler = make_lambda_handler(validated_echo_app, trusted_proxies=1)
+        result = handler(event, None)
+        assert json.loads(result["body"])["REMOTE_ADDR"] == "2001:cdba::3257:9652"

@@ -1,0 +1,176 @@
+from __future__ import annotations
+
+import pytest
+
+from apig_wsgi.options import DEFAULT_NON_BINARY_CONTENT_TYPE_PREFIXES
+from apig_wsgi.options import OPTION_NAMES
+from apig_wsgi.options import SETTING_NAMES
+from apig_wsgi.options import OptionProblem
+from apig_wsgi.options import Options
+from apig_wsgi.options import build_options
+from apig_wsgi.options import find_option_problems
+from apig_wsgi.options import setting_name
+
+
+def test_setting_names() -> None:
+    assert setting_name("binary_support") == "APIG_WSGI_BINARY_SUPPORT"
+    assert tuple(setting_name(name) for name in OPTION_NAMES) == SETTING_NAMES
+
+
+def test_defaults() -> None:
+    assert build_options({}) == Options(
+        binary_support=None,
+        non_binary_content_type_prefixes=DEFAULT_NON_BINARY_CONTENT_TYPE_PREFIXES,
+        script_name=None,
+        non_http_handler=None,
+        catch_exceptions=False,
+        failure_status_codes=frozenset(),
+        access_log=None,
+        trusted_proxies=0,
+    )
+    assert DEFAULT_NON_BINARY_CONTENT_TYPE_PREFIXES == (
+        "text/",
+        "application/json",
+        "application/problem+json",
+        "application/vnd.api+json",
+    )
+
+
+def test_valid_values_have_no_problems() -> None:
+    assert (
+        find_option_problems(
+            {
+                "binary_support": True,
+                "non_binary_content_type_prefixes": ["text/"],
+                "script_name": "auto",
+            }
+        )
+        == []
+    )
+
+
+def test_unknown_option() -> None:
+    assert find_option_problems({"binary": True}) == [
+        OptionProblem(
+            "binary",
+            "Unknown option 'binary'.",
+            "Valid options are: binary_support, non_binary_content_type_prefixes, "
+            "script_name, non_http_handler, catch_exceptions, failure_status_codes, "
+            "access_log, trusted_proxies.",
+            TypeError,
+        )
+    ]
+
+
+def test_prefix_of_wrong_type() -> None:
+    [problem] = find_option_problems({"non_binary_content_type_prefixes": ["a", 1]})
+    assert problem.message == (
+        "non_binary_content_type_prefixes must contain only strings, found 1."
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "kind"), [(5, TypeError), ("/api/", ValueError), ("api", ValueError)]
+)
+def test_script_name_problems(value: object, kind: type[Exception]) -> None:
+    [problem] = find_option_problems({"script_name": value})
+    assert problem.kind is kind
+
+
+def test_build_options_keeps_prefix_order() -> None:
+    options = build_options({"non_binary_content_type_prefixes": ["b/", "a/"]})
+    assert options.non_binary_content_type_prefixes == ("b/", "a/")
+
+
+def warm_up(event: object, context: object) -> str:
+    return "warm"
+
+
+@pytest.mark.parametrize(
+    ("values", "message", "kind"),
+    [
+        (
+            {"non_http_handler": 5},
+            "non_http_handler must be a callable, an import path or None, not 5.",
+            TypeError,
+        ),
+        (
+            {"non_http_handler": "nodots"},
+            "non_http_handler: 'nodots' is not an import path; write it as "
+            "'package.module:function'.",
+            ValueError,
+        ),
+        (
+            {"non_http_handler": "tests.no_such_module:handler"},
+            "non_http_handler: Cannot import 'tests.no_such_module' from "
+            "'tests.no_such_module:handler': No module named 'tests.no_such_module'",
+            ValueError,
+        ),
+        (
+            {"non_http_handler": "tests.test_options.NOT_THERE"},
+            "non_http_handler: 'tests.test_options.NOT_THERE' does not name a "
+            "callable in 'tests.test_options'.",
+            ValueError,
+        ),
+        (
+            {"catch_exceptions": "yes"},
+            "catch_exceptions must be True or False, not 'yes'.",
+            TypeError,
+        ),
+        (
+            {"failure_status_codes": 500},
+            "failure_status_codes must be a collection of status codes, not 500.",
+            TypeError,
+        ),
+        (
+            {"failure_status_codes": ["500"]},
+            "failure_status_codes must contain only integers, found '500'.",
+            TypeError,
+        ),
+        (
+            {"failure_status_codes": [True]},
+            "failure_status_codes must contain only integers, found True.",
+            TypeError,
+        ),
+        (
+            {"failure_status_codes": [600]},
+            "failure_status_codes contains 600, which is not an HTTP status.",
+            ValueError,
+        ),
+        (
+            {"access_log": "xml"},
+            "access_log must be None, 'text' or 'json', not 'xml'.",
+            ValueError,
+        ),
+        (
+            {"access_log": True},
+            "access_log must be None, 'text' or 'json', not True.",
+            TypeError,
+        ),
+        (
+            {"trusted_proxies": "1"},
+            "trusted_proxies must be an integer, not '1'.",
+            TypeError,
+        ),
+        (
+            {"trusted_proxies": -1},
+            "trusted_proxies must be 0 or more, not -1.",
+            ValueError,
+        ),
+    ],
+)
+def test_production_option_problems(
+    values: dict[str, object], message: str, kind: type[Exception]
+) -> None:
+    [problem] = find_option_problems(values)
+    assert (problem.message, problem.kind) == (message, kind)
+
+
+def test_non_http_handler_import_path_is_resolved() -> None:
+    for path in ("tests.test_options:warm_up", "tests.test_options.warm_up"):
+        assert build_options({"non_http_handler": path}).non_http_handler is warm_up
+
+
+def test_failure_status_codes_become_a_frozenset() -> None:
+    options = build_options({"failure_status_codes": range(502, 505)})
+    assert options.failure_status_codes == frozenset({502, 503, 504})
