@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import io
 
 import pytest
+from django.core.management import call_command
 from example_site.views import MASK
 from fronts import EVENT_FORMATS
 from fronts import FRONTS
@@ -183,3 +185,11 @@ def test_upload_over_the_limit_is_refused() -> None:
 
 def test_unknown_page_is_404() -> None:
     assert client_for("rest").get("/missing/").status == 404
+
+
+def test_system_checks_find_no_issues() -> None:
+    out = io.StringIO()
+
+    call_command("check", fail_level="WARNING", stdout=out)
+
+    assert out.getvalue() == "System check identified no issues (0 silenced).\n"
