@@ -14,7 +14,6 @@ import logging
 import sys
 from collections.abc import Sequence
 from typing import Any
-from typing import Callable
 from typing import TextIO
 
 from apig_wsgi.errors import InvalidEventError
@@ -22,13 +21,12 @@ from apig_wsgi.loading import LoadError
 from apig_wsgi.loading import load_handler
 from apig_wsgi.server import LocalServer
 from apig_wsgi.testing.client import LambdaContext
+from apig_wsgi.testing.client import LambdaHandler
 from apig_wsgi.testing.events import FORMATS
 from apig_wsgi.testing.events import build_event
 from apig_wsgi.testing.events import detect_format
 from apig_wsgi.testing.responses import Response
 from apig_wsgi.testing.responses import decode_result
-
-LambdaHandler = Callable[[dict[str, Any], Any], Any]
 
 
 class _UsageError(Exception):
@@ -113,8 +111,9 @@ def run_invoke(
     """Call ``handler`` with the event ``args`` describe and print its result.
 
     ``args`` comes from a parser set up by ``add_request_arguments``. Returns
-    the exit code: 0 on success, 1 for an unreadable or invalid event (the
-    message goes to ``stderr``), 2 for conflicting options.
+    the exit code: 0 on success, 1 for an unreadable or invalid event or a
+    result that is not JSON (the message goes to ``stderr``), 2 for conflicting
+    options.
     """
     try:
         event, format = _event_from_args(args)
@@ -130,7 +129,14 @@ def run_invoke(
         stderr.write(f"Error: invalid event: {exc}\n")
         return 1
     if not args.decoded:
-        stdout.write(json.dumps(result, indent=2) + "\n")
+        try:
+            text = json.dumps(result, indent=2)
+        except (TypeError, ValueError) as exc:
+            stderr.write(
+                f"Error: the handler's result is not JSON serializable: {exc}\n"
+            )
+            return 1
+        stdout.write(text + "\n")
         return 0
     if format is None:
         stderr.write(

@@ -10,8 +10,7 @@ from typing import Any
 from typing import Callable
 
 from apig_wsgi.handler import make_lambda_handler
-
-LambdaHandler = Callable[[dict[str, Any], Any], Any]
+from apig_wsgi.testing.client import LambdaHandler
 
 KINDS = ("auto", "wsgi", "handler")
 
@@ -71,7 +70,10 @@ def guess_kind(target: Callable[..., Any], spec: str) -> str:
     try:
         parameters = list(inspect.signature(target).parameters.values())
     except (TypeError, ValueError):
-        parameters = []
+        raise LoadError(
+            f"Cannot tell whether {spec} is a WSGI application or a Lambda handler: "
+            "its parameters cannot be inspected. Pass --wsgi or --handler."
+        ) from None
     names = tuple(parameter.name for parameter in parameters)
     positional = [
         parameter

@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from http.server import BaseHTTPRequestHandler
 from http.server import ThreadingHTTPServer
 from typing import Any
-from typing import Callable
 
 from apig_wsgi.testing.client import LambdaContext
+from apig_wsgi.testing.client import LambdaHandler
 from apig_wsgi.testing.events import FORMATS
 from apig_wsgi.testing.events import build_event
 from apig_wsgi.testing.responses import Response
@@ -18,8 +18,6 @@ from apig_wsgi.testing.responses import failure_response
 from apig_wsgi.testing.responses import request_problem
 
 logger = logging.getLogger("apig_wsgi.server")
-
-LambdaHandler = Callable[[dict[str, Any], Any], Any]
 
 # Hop-by-hop headers and the length belong to this connection, not the app.
 _CONNECTION_HEADERS = frozenset(
@@ -52,16 +50,12 @@ class LocalServer(ThreadingHTTPServer):
         self.format = format
         self.stage = stage
         self.binary_media_types = tuple(binary_media_types)
+        self.host = address[0]
         super().__init__(address, _RequestHandler)
 
     @property
     def url(self) -> str:
-        return f"http://{self.server_name_for_url}:{self.server_port}/"
-
-    @property
-    def server_name_for_url(self) -> str:
-        host = str(self.server_address[0])
-        return f"[{host}]" if ":" in host else host
+        return f"http://{self.host}:{self.server_port}/"
 
     def respond(
         self,
@@ -100,7 +94,6 @@ class LocalServer(ThreadingHTTPServer):
             self.format,
             accept=accept,
             binary_media_types=self.binary_media_types,
-            method=method,
         )
         if response.error is not None:
             logger.warning(
@@ -136,10 +129,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
         for name, value in response.headers:
             if name.lower() not in _CONNECTION_HEADERS:
                 self.send_header(name, value)
-        length = response.header("content-length") or "0"
-        if self.command != "HEAD":
-            length = str(len(response.body))
-        self.send_header("Content-Length", length)
+        self.send_header("Content-Length", str(len(response.body)))
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(response.body)

@@ -116,13 +116,13 @@ class Client:
             format,
             accept=accept,
             binary_media_types=self.binary_media_types,
-            method=method.upper(),
         )
         return Response(
             response.status,
             response.reason,
             response.headers,
-            response.body,
+            # The front answers HEAD without a body, whatever the function sent.
+            b"" if method.upper() == "HEAD" else response.body,
             response.error,
             event=event,
             result=result,

@@ -112,6 +112,8 @@ def build_event(
                 f"Give the query string in path {path!r} or in query, not both."
             )
         raw_query = _encode_query(query)
+    if scheme not in ("http", "https"):
+        raise ValueError(f"Scheme must be 'http' or 'https', not {scheme!r}.")
     if stage is not None and format not in DEFAULT_STAGES:
         raise ValueError(f"Format {format!r} has no stages, got stage {stage!r}.")
     if stage is not None and not stage:
@@ -165,7 +167,7 @@ def detect_format(event: Mapping[str, Any]) -> str:
     if "raw_path" in event:
         return "lattice-v1"
     if "httpMethod" in event:
-        return "http-v1" if event.get("version") == "1.0" else "rest"
+        return "http-v1" if "version" in event else "rest"
     raise ValueError(f"Unknown event format: {sorted(event)!r}")
 
 
@@ -229,10 +231,9 @@ def _with_forwarding(
     headers = [item for item in headers if item[0].lower() != "x-forwarded-for"]
     if request.header("host") is None:
         headers.insert(0, ("Host", host))
-    port = "443" if scheme == "https" else "80"
-    host_header = request.header("host") or host
-    if ":" in host_header:
-        port = host_header.rsplit(":", 1)[1]
+    _, colon, port = (request.header("host") or host).rpartition(":")
+    if not colon or not port.isdigit():
+        port = "443" if scheme == "https" else "80"
     trail = (
         f"{forwarded_for}, {request.source_ip}" if forwarded_for else request.source_ip
     )
@@ -324,7 +325,6 @@ def _build_rest(
         "requestContext": {
             "accountId": ACCOUNT_ID,
             "apiId": API_ID,
-            "authorizer": authorizer or None,
             "domainName": domain,
             "domainPrefix": API_ID,
             "extendedRequestId": uuid.uuid4().hex[:16],
@@ -340,7 +340,7 @@ def _build_rest(
                 "principalOrgId": None,
                 "sourceIp": request.source_ip,
                 "user": None,
-                "userAgent": request.header("user-agent"),
+                "userAgent": request.header("user-agent") or "",
                 "userArn": None,
             },
             "path": f"/{request.stage}{request.raw_path}" if version is None else path,
@@ -355,6 +355,8 @@ def _build_rest(
         "body": body if request.body else None,
         "isBase64Encoded": encoded,
     }
+    if authorizer:
+        event["requestContext"]["authorizer"] = authorizer
     if version is not None:
         event = {"version": version, **event}
     return event
@@ -506,7 +508,9 @@ def _build_lattice(request: _Request, scheme: str) -> dict[str, Any]:
                 "sourceVpcArn": f"arn:aws:ec2:{REGION}:{ACCOUNT_ID}"
                 ":vpc/vpc-0123456789abcdef0",
                 "type": "AWS_IAM",
-                "principal": f"arn:aws:iam::{ACCOUNT_ID}:role/caller",
+                "principal": f"arn:aws:sts::{ACCOUNT_ID}:assumed-role/caller/local",
+                "sessionName": "local",
+                "x509SanDns": "client.example.com",
             },
             "region": REGION,
             "timeEpoch": str(_now()[1] * 1000),

@@ -67,7 +67,6 @@ def decode_result(
     *,
     accept: str | None = None,
     binary_media_types: Sequence[str] = (),
-    method: str = "GET",
 ) -> Response:
     """Return what the client of ``format``'s integration receives for ``result``.
 
@@ -103,27 +102,40 @@ def decode_result(
         )
     except _Malformed as exc:
         return failure_response(format, str(exc))
-    if method == "HEAD":
-        body = b""
     return Response(status, reason, tuple(headers), body, result=result)
 
 
 def request_problem(event: Mapping[str, Any], format: str) -> Response | None:
-    """The integration's 413 response if ``event`` is too large to send, else None."""
+    """The front's answer to an ``event`` too large to invoke with, else None.
+
+    API Gateway forwards up to 10 MB but Lambda then refuses the invocation,
+    which API Gateway answers with its 500; the other fronts answer 413.
+    """
     size = len(json.dumps(event).encode())
     limit = LAMBDA_REQUEST_LIMIT
     if format in ("alb", "alb-multi"):
-        size = len(str(event.get("body") or "").encode())
+        body = str(event.get("body") or "")
+        size = len(_base64(body) if event.get("isBase64Encoded") else body.encode())
         limit = ALB_REQUEST_BODY_LIMIT
     if size <= limit:
         return None
     reason = f"the request is {size} bytes, over the limit of {limit} bytes"
-    body = b'{"message":"Request Too Long"}'
+    # https://docs.aws.amazon.com/lambda/latest/dg/services-apigateway-errors.html
+    if format in ("rest", "http", "http-v1"):
+        status, content_type, error_body = 500, "application/json", _API_ERROR
+        if format == "rest":
+            error_body = _REST_ERROR
+    else:
+        status, content_type, error_body = (
+            413,
+            "text/plain",
+            b"Request Entity Too Large",
+        )
     return Response(
-        413,
-        "Request Entity Too Large",
-        (("Content-Type", "application/json"), ("Content-Length", str(len(body)))),
-        body,
+        status,
+        HTTPStatus(status).phrase,
+        (("Content-Type", content_type), ("Content-Length", str(len(error_body)))),
+        error_body,
         error=reason,
         event=event,
     )
@@ -142,12 +154,13 @@ def failure_response(format: str, reason: str) -> Response:
 
 
 _API_ERROR = b'{"message":"Internal Server Error"}'
+_REST_ERROR = b'{"message": "Internal server error"}'
 _BAD_GATEWAY_HTML = (
     b"<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n"
     b"<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n"
 )
 _FAILURES: dict[str, tuple[int, str, bytes]] = {
-    "rest": (502, "application/json", b'{"message": "Internal server error"}'),
+    "rest": (502, "application/json", _REST_ERROR),
     "http": (500, "application/json", _API_ERROR),
     "http-v1": (500, "application/json", _API_ERROR),
     "url": (502, "application/json", _API_ERROR),
@@ -173,21 +186,28 @@ def _require_mapping(result: Any) -> Mapping[str, Any]:
 
 def _status(result: Mapping[str, Any], key: str = "statusCode") -> tuple[int, str]:
     value = result.get(key)
-    if key == "status" and isinstance(value, str) and value.isdigit():
-        value = int(value)
-    if not isinstance(value, int) or isinstance(value, bool) or not 100 <= value <= 599:
+    # CloudFront wants the status as a string of digits, the others a number.
+    if key == "status":
+        status = int(value) if isinstance(value, str) and value.isdigit() else 0
+    elif isinstance(value, int) and not isinstance(value, bool):
+        status = value
+    else:
+        status = 0
+    if not 100 <= status <= 599:
         raise _Malformed(f"{key} must be an HTTP status code, not {value!r}")
     description = result.get("statusDescription")
     if description is not None:
         if not isinstance(description, str):
             raise _Malformed(f"statusDescription must be a string, not {description!r}")
-        reason = description.partition(" ")[2]
+        # ALB and Lattice send "200 OK", CloudFront just "OK".
+        code, _, rest = description.partition(" ")
+        reason = rest if code.isdigit() else description
     else:
         try:
-            reason = HTTPStatus(value).phrase
+            reason = HTTPStatus(status).phrase
         except ValueError:
             reason = ""
-    return value, reason
+    return status, reason
 
 
 def _single_headers(
@@ -276,12 +296,11 @@ def _decode_rest(
     body = _text_body(result)
     if not _flag(result):
         return status, reason, headers, body.encode()
-    # A REST API decodes base64 only when binaryMediaTypes match the request's
-    # first Accept type or the response's Content-Type; otherwise the client
-    # gets the base64 text.
-    first_accept = (accept or "").split(",")[0].split(";")[0].strip().lower()
-    content_type = (_content_type(headers) or "").split(";")[0].strip().lower()
-    if _matches(first_accept, media_types) or _matches(content_type, media_types):
+    # A REST API decodes base64 only when its binaryMediaTypes match the first
+    # type in the request's Accept header; otherwise the client gets the text.
+    # https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-payload-encodings.html
+    media_type = accept.split(",")[0] if accept else _content_type(headers) or ""
+    if _matches(media_type.split(";")[0].strip().lower(), media_types):
         return status, reason, headers, _base64(body)
     return status, reason, headers, body.encode()
 
@@ -335,7 +354,9 @@ def _decode_edge(
 ) -> _Decoded:
     result = _require_mapping(result)
     status, reason = _status(result, "status")
-    raw_headers = result.get("headers") or {}
+    raw_headers = result.get("headers")
+    if raw_headers is None:
+        raw_headers = {}
     if not isinstance(raw_headers, Mapping):
         raise _Malformed(f"headers must be an object, not {raw_headers!r}")
     headers = []
