@@ -35,12 +35,12 @@ def main() -> None:
     sys.path.insert(0, task_root)
     from apig_wsgi.contrib.django.handler import lambda_handler
 
+    packages = {"apig_wsgi", "django", "asgiref", "example_site"}
     outside = sorted(
         name
         for name, module in sys.modules.items()
-        if getattr(module, "__file__", None)
-        and name.split(".")[0] in {"apig_wsgi", "django", "asgiref", "example_site"}
-        and not module.__file__.startswith(task_root)
+        if name.split(".")[0] in packages
+        and not (getattr(module, "__file__", None) or task_root).startswith(task_root)
     )
     if outside:
         raise SystemExit(f"Modules loaded from outside {task_root}: {outside}")
