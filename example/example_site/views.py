@@ -14,8 +14,8 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.gzip import gzip_page
-from django.views.decorators.http import require_GET
 from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_safe
 
 IMAGE = Path(__file__).resolve().parent / "static" / "apig-wsgi.png"
 
@@ -116,17 +116,17 @@ def describe(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-@require_GET
+@require_safe
 def index(request: HttpRequest) -> HttpResponse:
     return render(request, "example_site/index.html", {"seen": describe(request)})
 
 
-@require_GET
+@require_safe
 def request_json(request: HttpRequest) -> JsonResponse:
     return JsonResponse(describe(request))
 
 
-@require_GET
+@require_safe
 def cookies(request: HttpRequest) -> HttpResponse:
     response = render(
         request,
@@ -145,14 +145,14 @@ def cookies(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def image(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(IMAGE.read_bytes(), content_type="image/png")
     response["Cache-Control"] = "public, max-age=3600"
     return response
 
 
-@require_GET
+@require_safe
 @gzip_page
 def compressed(request: HttpRequest) -> HttpResponse:
     lines = [

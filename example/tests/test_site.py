@@ -193,3 +193,18 @@ def test_system_checks_find_no_issues() -> None:
     call_command("check", fail_level="WARNING", stdout=out)
 
     assert out.getvalue() == "System check identified no issues (0 silenced).\n"
+
+
+def test_head_request_gets_headers_only() -> None:
+    response = client_for("alb-multi").head("/api/request/")
+
+    assert response.status == 200
+    assert response.header("content-type") == "application/json"
+    assert response.body == b""
+
+
+def test_other_methods_on_a_read_only_page_are_not_allowed() -> None:
+    response = client_for("http").options("/cookies/")
+
+    assert response.status == 405
+    assert response.header("allow") == "GET, HEAD"
