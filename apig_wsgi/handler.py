@@ -111,11 +111,11 @@ def describe_malformation(exc: Exception) -> str:
 
 
 def internal_server_error() -> BufferedResponse:
-    response = BufferedResponse()
-    response.status = "500 Internal Server Error"
-    response.headers = [("Content-Type", "text/plain; charset=utf-8")]
-    response.chunks = [b"Internal Server Error"]
-    return response
+    return BufferedResponse(
+        "500 Internal Server Error",
+        [("Content-Type", "text/plain; charset=utf-8")],
+        b"Internal Server Error",
+    )
 
 
 def make_lambda_handler(

@@ -125,6 +125,14 @@ class _RequestHandler(BaseHTTPRequestHandler):
         response = self.server.respond(
             self.command, self.path, headers, body, self.client_address[0]
         )
+        # Logged before sending, so a client that got its answer finds it logged.
+        logger.info(
+            '%s "%s" %d %d',
+            self.address_string(),
+            self.requestline,
+            response.status,
+            len(response.body),
+        )
         self.send_response(response.status, response.reason)
         for name, value in response.headers:
             if name.lower() not in _CONNECTION_HEADERS:
@@ -161,6 +169,9 @@ class _RequestHandler(BaseHTTPRequestHandler):
                 return b"".join(chunks)
             chunks.append(self.rfile.read(size))
             self.rfile.readline()
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        """Log nothing here: ``_serve`` logs each request with its body size."""
 
     def log_message(self, format: str, *args: Any) -> None:
         logger.info("%s %s", self.address_string(), format % args)

@@ -4,6 +4,7 @@ import base64
 import io
 import json
 import os
+import re
 import runpy
 import signal
 import socket
@@ -17,8 +18,10 @@ from typing import Any
 
 import pytest
 
+from apig_wsgi import InvalidEventError
 from apig_wsgi.cli import main
 from tests.testing.apps import BINARY
+from tests.testing.apps import handler
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = "tests.testing.apps:app"
@@ -28,6 +31,15 @@ SAMPLE = ROOT / "tests/events/aws-lambda-go/apigw-v2-request-no-authorizer.json"
 @pytest.fixture(autouse=True)
 def _in_project_root(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
+
+
+def core_message(event: dict[str, Any]) -> str:
+    """The core's own InvalidEventError message for ``event``."""
+    try:
+        handler(event, None)
+    except InvalidEventError as exc:
+        return str(exc)
+    raise AssertionError(f"{event!r} was accepted")
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -240,14 +252,7 @@ class TestInvoke:
                 "[1, 2]",
                 "Error: event file 'event.json' must hold a JSON object, not list.\n",
             ),
-            (
-                '{"foo": 1}',
-                (
-                    "Error: invalid event: Unknown event format with 'foo': not an "
-                    "event from API Gateway, a Function URL, an ALB, VPC Lattice or "
-                    "Lambda@Edge.\n"
-                ),
-            ),
+            ('{"foo": 1}', f"Error: invalid event: {core_message({'foo': 1})}\n"),
         ],
     )
     def test_bad_event_file(
@@ -492,7 +497,7 @@ def test_sigint_stops_the_server_subprocess() -> None:
     assert process.returncode == 0
     lines = rest.splitlines()
     assert lines[0] == "Press Ctrl-C to stop."
-    assert lines[1].endswith(' 127.0.0.1 "GET /sub?x=1 HTTP/1.1" 201 -')
+    assert re.fullmatch(r'.* 127\.0\.0\.1 "GET /sub\?x=1 HTTP/1\.1" 201 \d+', lines[1])
     assert lines[2:] == ["Stopped."]
 
 

@@ -287,9 +287,14 @@ def test_chunked_upload_with_trailer() -> None:
 def test_one_log_line_per_request(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO, logger="apig_wsgi.server")
     with running() as server, urlopen(server.url + "logged?x=1") as response:
-        response.read()
+        size = len(response.read())
+        answer = raw_exchange(server, b"GET x HTTP/1.1\r\nConnection: close\r\n\r\n")
+    assert answer.startswith(b"HTTP/1.1 400 ")
     lines = [r.getMessage() for r in caplog.records if r.name == "apig_wsgi.server"]
-    assert lines == ['127.0.0.1 "GET /logged?x=1 HTTP/1.1" 201 -']
+    assert lines == [
+        f'127.0.0.1 "GET /logged?x=1 HTTP/1.1" 201 {size}',
+        "127.0.0.1 code 400, message Unsupported request target 'x'",
+    ]
 
 
 def test_unknown_format_is_refused() -> None:
