@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl
+from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
@@ -56,8 +58,17 @@ def masked(value: Any, name: str = "") -> Any:
     return value
 
 
+def masked_query(query_string: str) -> str:
+    pairs = parse_qsl(query_string, keep_blank_values=True)
+    if not any(is_secret(name) for name, _ in pairs):
+        return query_string
+    return urlencode([(name, MASK if is_secret(name) else v) for name, v in pairs])
+
+
 def event_summary(event: dict[str, Any]) -> dict[str, Any]:
     summary = masked(event)
+    if isinstance(event.get("rawQueryString"), str):
+        summary["rawQueryString"] = masked_query(event["rawQueryString"])
     body = event.get("body")
     if isinstance(body, str) and body:
         # A body can hold a password or a whole upload: show only its size.
@@ -101,7 +112,7 @@ def describe(request: HttpRequest) -> dict[str, Any]:
         "script_name": request.META.get("SCRIPT_NAME", ""),
         "path_info": request.path_info,
         "path": request.path,
-        "query_string": request.META.get("QUERY_STRING", ""),
+        "query_string": masked_query(request.META.get("QUERY_STRING", "")),
         "remote_addr": request.META.get("REMOTE_ADDR"),
         "headers": {
             name: MASK if is_secret(name) else value
