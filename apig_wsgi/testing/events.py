@@ -17,6 +17,9 @@ from urllib.parse import quote
 from urllib.parse import unquote
 from urllib.parse import urlencode
 
+from apig_wsgi.errors import InvalidEventError
+from apig_wsgi.handler import detect_format as core_detect_format
+
 FORMATS: tuple[str, ...] = (
     "rest",
     "http",
@@ -153,22 +156,16 @@ def build_event(
 
 def detect_format(event: Mapping[str, Any]) -> str:
     """Name the format of ``event`` (one of ``FORMATS``), or raise ``ValueError``."""
-    context = event.get("requestContext")
-    context = context if isinstance(context, Mapping) else {}
-    if "Records" in event:
-        return "edge"
-    if "elb" in context:
+    name = core_detect_format(event)
+    if name is None:
+        raise InvalidEventError(f"Unknown event format: {sorted(event)!r}")
+    if name == "alb":
         return "alb-multi" if "multiValueHeaders" in event else "alb"
-    if event.get("version") == "2.0" and "rawPath" in event:
-        domain = str(context.get("domainName", ""))
-        return "url" if ".lambda-url." in domain else "http"
-    if event.get("version") == "2.0" and "method" in event:
-        return "lattice"
-    if "raw_path" in event:
-        return "lattice-v1"
-    if "httpMethod" in event:
-        return "http-v1" if "version" in event else "rest"
-    raise ValueError(f"Unknown event format: {sorted(event)!r}")
+    if name == "http-v2":
+        context = event.get("requestContext")
+        domain = context.get("domainName") if isinstance(context, Mapping) else None
+        return "url" if ".lambda-url." in str(domain) else "http"
+    return "lattice" if name == "lattice-v2" else name
 
 
 def _encode_query(query: Query) -> str:
