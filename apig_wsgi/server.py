@@ -10,6 +10,7 @@ from typing import Any
 
 from apig_wsgi.testing.client import LambdaContext
 from apig_wsgi.testing.client import LambdaHandler
+from apig_wsgi.testing.events import DEFAULT_STAGES
 from apig_wsgi.testing.events import FORMATS
 from apig_wsgi.testing.events import build_event
 from apig_wsgi.testing.responses import Response
@@ -54,8 +55,14 @@ class LocalServer(ThreadingHTTPServer):
         super().__init__(address, _RequestHandler)
 
     @property
+    def stage_prefix(self) -> str:
+        """The stage at the start of every URL path, like on AWS, or ""."""
+        stage = self.stage or DEFAULT_STAGES.get(self.format)
+        return "" if stage in (None, "$default") else f"/{stage}"
+
+    @property
     def url(self) -> str:
-        return f"http://{self.host}:{self.server_port}/"
+        return f"http://{self.host}:{self.server_port}{self.stage_prefix}/"
 
     def respond(
         self,
@@ -66,6 +73,14 @@ class LocalServer(ThreadingHTTPServer):
         source_ip: str,
     ) -> Response:
         """Build the event, call the handler and decode its result."""
+        # The client's URL carries the stage where AWS's would, but the
+        # builders take the path after it and put the stage back themselves.
+        prefix = self.stage_prefix
+        if prefix:
+            path, separator, query = target.partition("?")
+            if path != prefix and not path.startswith(prefix + "/"):
+                return _forbidden(f"{path!r} is not under the stage {prefix!r}")
+            target = (path[len(prefix) :] or "/") + separator + query
         event = build_event(
             self.format,
             method,
@@ -103,6 +118,19 @@ class LocalServer(ThreadingHTTPServer):
                 response.error,
             )
         return response
+
+
+def _forbidden(reason: str) -> Response:
+    # API Gateway's answer to a path outside every stage of the API.
+    body = b'{"message":"Forbidden"}'
+    logger.warning("API Gateway would answer 403: %s.", reason)
+    return Response(
+        403,
+        "Forbidden",
+        (("Content-Type", "application/json"), ("Content-Length", str(len(body)))),
+        body,
+        error=reason,
+    )
 
 
 class _RequestHandler(BaseHTTPRequestHandler):

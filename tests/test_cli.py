@@ -433,17 +433,20 @@ class TestServe:
         returned = threading.Event()
 
         def client() -> None:
-            url = f"http://127.0.0.1:{port}/binary"
-            while not returned.is_set():
+            url = f"http://127.0.0.1:{port}/v1/binary"
+            deadline = time.monotonic() + 60
+            while not returned.is_set() and time.monotonic() < deadline:
                 try:
                     with urllib.request.urlopen(url, timeout=30) as response:
                         answers.append(response.read())
                 except OSError:
                     time.sleep(0.01)
                 else:
-                    # Ctrl-C, as the terminal would send it to the serving process.
-                    os.kill(os.getpid(), signal.SIGINT)
-                    return
+                    break
+            # Ctrl-C, as the terminal would send it to the serving process; also
+            # after the deadline, so that a failure cannot hang the test run.
+            if not returned.is_set():
+                os.kill(os.getpid(), signal.SIGINT)
 
         thread = threading.Thread(target=client)
         thread.start()
@@ -472,7 +475,7 @@ class TestServe:
         assert answers == [BINARY]
         assert err == (
             "Serving tests.testing.apps:lambda_handler (handler) as rest events on "
-            f"http://127.0.0.1:{port}/\n"
+            f"http://127.0.0.1:{port}/v1/\n"
             "Press Ctrl-C to stop.\nStopped.\n"
         )
 

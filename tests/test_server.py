@@ -104,7 +104,7 @@ def test_methods_with_http_client(method: str) -> None:
 def test_repeated_request_headers_and_response_headers() -> None:
     with running(format="rest") as server:
         connection = connect(server)
-        connection.putrequest("GET", "/h")
+        connection.putrequest("GET", "/prod/h")
         connection.putheader("X-Repeat", "one")
         connection.putheader("X-Repeat", "two")
         connection.endheaders()
@@ -312,3 +312,41 @@ def test_stage_for_a_format_without_stages_is_refused() -> None:
 def test_url() -> None:
     with running() as server:
         assert server.url == f"http://127.0.0.1:{server.server_port}/"
+
+
+def test_url_includes_the_stage() -> None:
+    with running(format="rest", stage="live") as server:
+        assert server.url == f"http://127.0.0.1:{server.server_port}/live/"
+    with running(format="http", stage="beta") as server:
+        assert server.url == f"http://127.0.0.1:{server.server_port}/beta/"
+
+
+@pytest.mark.parametrize(
+    ("format", "stage", "path"),
+    [
+        ("rest", None, "/prod/a/b"),
+        ("rest", "live", "/live"),
+        ("http", "beta", "/beta/a"),
+    ],
+)
+def test_stage_is_taken_off_the_url_path(
+    format: str, stage: str | None, path: str
+) -> None:
+    with running(format=format, stage=stage) as server:
+        echo = json.loads(fetch(f"http://127.0.0.1:{server.server_port}{path}?x=1"))
+    app_path = path.partition("/")[2].partition("/")[2]
+    assert echo["path_info"].endswith("/" + app_path)
+    assert echo["query_string"] == "x=1"
+
+
+def test_path_outside_the_stage_is_forbidden(caplog: pytest.LogCaptureFixture) -> None:
+    with running(format="rest", stage="live") as server:
+        with pytest.raises(urllib.error.HTTPError) as excinfo:
+            urlopen(f"http://127.0.0.1:{server.server_port}/other/x")
+        assert excinfo.value.code == 403
+        assert excinfo.value.read() == b'{"message":"Forbidden"}'
+        excinfo.value.close()
+    assert (
+        "API Gateway would answer 403: '/other/x' is not under the stage '/live'."
+        in caplog.text
+    )
