@@ -9,6 +9,7 @@ from binascii import Error as BinasciiError
 from collections.abc import Mapping
 from io import BytesIO
 from typing import Any
+from urllib.parse import quote_plus
 from urllib.parse import unquote_to_bytes
 
 from apig_wsgi import environ_keys
@@ -56,32 +57,100 @@ def to_wsgi_str(value: str) -> str:
     return value.encode("utf-8").decode("latin-1")
 
 
+def bad_header_value(name: str, value: object) -> InvalidEventError:
+    return InvalidEventError(
+        f"Header {name!r} has a value of type {type(value).__name__}, "
+        f"expected a string: {value!r:.60}"
+    )
+
+
 def add_header(environ: dict[str, Any], name: str, value: str) -> None:
     if value.__class__ is not str:
-        raise InvalidEventError(
-            f"Header {name!r} has a value of type {type(value).__name__}, "
-            f"expected a string: {value!r:.60}"
-        )
-    key = environ_key(name)
+        raise bad_header_value(name, value)
+    key = _KEY_CACHE.get(name) or environ_key(name)
     if not value.isascii():
         value = value.encode("utf-8").decode("latin-1")
     existing = environ.get(key)
     environ[key] = value if existing is None else existing + "," + value
 
 
+# The two loops below inline add_header: they run for every header of every
+# request, and a function call per header is most of their cost.
+
+
 def add_single_value_headers(environ: dict[str, Any], headers: object) -> None:
-    for name, value in mapping(headers, "headers").items():
-        add_header(environ, name, value)
+    if headers.__class__ is not dict:
+        headers = mapping(headers, "headers")
+    cache = _KEY_CACHE
+    for name, value in headers.items():
+        if value.__class__ is not str:
+            raise bad_header_value(name, value)
+        key = cache.get(name) or environ_key(name)
+        if not value.isascii():
+            value = value.encode("utf-8").decode("latin-1")
+        existing = environ.get(key)
+        environ[key] = value if existing is None else existing + "," + value
 
 
 def add_multi_value_headers(environ: dict[str, Any], headers: object) -> None:
-    for name, values in mapping(headers, "multiValueHeaders").items():
-        # Some published VPC Lattice samples give a lone string here.
-        if values.__class__ is str:
-            add_header(environ, name, values)
-            continue
-        for value in sequence(values, name):
-            add_header(environ, name, value)
+    if headers.__class__ is not dict:
+        headers = mapping(headers, "multiValueHeaders")
+    cache = _KEY_CACHE
+    for name, values in headers.items():
+        if values.__class__ is list:
+            if len(values) == 1:
+                value = values[0]
+            elif not values:
+                continue
+            else:
+                try:
+                    value = ",".join(values)
+                except TypeError:
+                    wrong = next(item for item in values if item.__class__ is not str)
+                    raise bad_header_value(name, wrong) from None
+        elif values.__class__ is str:
+            # Some published VPC Lattice samples give a lone string here.
+            value = values
+        else:
+            raise not_a_list(values, name)
+        if value.__class__ is not str:
+            raise bad_header_value(name, value)
+        key = cache.get(name) or environ_key(name)
+        if not value.isascii():
+            value = value.encode("utf-8").decode("latin-1")
+        existing = environ.get(key)
+        environ[key] = value if existing is None else existing + "," + value
+
+
+_UNRESERVED = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~"
+
+
+def quote_query_part(text: Any) -> str:
+    """Percent-encode a query name or value that needs it (callers check)."""
+    if text.__class__ is not str:
+        raise InvalidEventError(
+            "Expected query string names and values to be strings, got "
+            f"{type(text).__name__}: {text!r:.60}"
+        )
+    return quote_plus(text)
+
+
+def encode_query(parameters: dict[str, Any]) -> str:
+    """Encode decoded parameters (``name: value`` or ``name: [values]``) once."""
+    # quote_query_part is only called for text that needs quoting (or is not
+    # a string): most names and values are plain and pass the rstrip test.
+    unreserved = _UNRESERVED
+    parts = []
+    for name, values in parameters.items():
+        if name.__class__ is not str or name.rstrip(unreserved):
+            name = quote_query_part(name)
+        if values.__class__ is not list:
+            values = (values,)
+        for value in values:
+            if value.__class__ is not str or value.rstrip(unreserved):
+                value = quote_query_part(value)
+            parts.append(f"{name}={value}")
+    return "&".join(parts)
 
 
 def mapping(value: object, what: str) -> dict[str, Any]:
@@ -98,7 +167,11 @@ def mapping(value: object, what: str) -> dict[str, Any]:
 def sequence(value: object, what: str) -> list[Any]:
     if isinstance(value, list):
         return value
-    raise InvalidEventError(
+    raise not_a_list(value, what)
+
+
+def not_a_list(value: object, what: str) -> InvalidEventError:
+    return InvalidEventError(
         f"Expected the values of {what!r} to be a list, got "
         f"{type(value).__name__}: {value!r:.60}"
     )
@@ -186,7 +259,9 @@ def trusted_client_address(environ: dict[str, Any], trusted_proxies: int) -> str
     """Walk ``trusted_proxies`` X-Forwarded-For entries left of the AWS-observed one."""
     observed: str = environ["REMOTE_ADDR"]
     header = environ.get("HTTP_X_FORWARDED_FOR", "")
-    entries = [entry.strip() for entry in header.split(",")] if header else []
+    entries: list[str] = (
+        [entry.strip() for entry in header.split(",")] if header else []
+    )
     # The observed address is usually the last entry; where the front did not
     # append it (API Gateway behind its own CloudFront) it counts as next.
     position = len(entries)

@@ -82,9 +82,14 @@ def run_wsgi_app(app: WSGIApp, environ: dict[str, Any]) -> BufferedResponse:
     response = BufferedResponse()
     result = app(environ, response.start_response)
     try:
-        write = response.write
+        chunks = response.chunks
         for chunk in result:
-            write(chunk)
+            # The common case inline; write() handles the rest and the errors.
+            if chunk.__class__ is bytes and chunk and response.status:
+                chunks.append(chunk)
+                response.body_started = True
+            else:
+                response.write(chunk)
     finally:
         close = getattr(result, "close", None)
         if close is not None:

@@ -7,7 +7,6 @@ import logging
 import os
 from base64 import b64encode
 from typing import Any
-from typing import Callable
 
 from apig_wsgi.response import BufferedResponse
 
@@ -113,32 +112,14 @@ def single_value_headers(
 
 
 # Room left for status and headers when only the body is estimated.
-_HEADER_ALLOWANCE = 65536
+HEADER_ALLOWANCE = 65536
 
 
-def check_size(
-    result: dict[str, Any],
-    body: str,
-    is_base64: bool,
-    limit: int,
-    format_name: str,
-    too_large: Callable[[], dict[str, Any]],
-) -> dict[str, Any]:
-    """Return ``result``, or ``too_large()`` if its JSON would exceed ``limit``."""
-    # An upper estimate that costs nothing: base64 needs no JSON escaping, ASCII
-    # text rarely more than doubles, other text at most sextuples (\uXXXX).
-    # Only bodies that could come near the limit pay for exact serialisation.
-    if is_base64:
-        estimate = len(body)
-    elif body.isascii():
-        estimate = 2 * len(body)
-    else:
-        estimate = 6 * len(body)
-    if estimate + _HEADER_ALLOWANCE <= limit:
-        return result
+def enforce_size_limit(result: dict[str, Any], limit: int, format_name: str) -> bool:
+    """Return whether ``result`` fits in ``limit``; log an error if not."""
     size = json_size(result)
     if size <= limit:
-        return result
+        return True
     logger.error(
         "The %s response is %d bytes of JSON, over the %d-byte limit AWS "
         "accepts; sent a %s response instead.",
@@ -147,7 +128,7 @@ def check_size(
         limit,
         TOO_LARGE_STATUS,
     )
-    return too_large()
+    return False
 
 
 def json_size(result: dict[str, Any]) -> int:

@@ -1,8 +1,17 @@
 from __future__ import annotations
 
+import json
+from typing import Any
+
+import pytest
+
+from apig_wsgi import InvalidEventError
 from apig_wsgi import environ
+from apig_wsgi import make_lambda_handler
 from apig_wsgi.environ import environ_key
 from apig_wsgi.environ import last_forwarded_for
+from tests.utils import load_event
+from tests.utils import validated_echo_app
 
 
 def test_environ_key() -> None:
@@ -22,3 +31,72 @@ def test_last_forwarded_for() -> None:
     assert last_forwarded_for(headers) == "3.3.3.3"
     assert last_forwarded_for({"HTTP_X_FORWARDED_FOR": "1.1.1.1,"}) is None
     assert last_forwarded_for({}) is None
+
+
+class TestHeaderValues:
+    def run(self, event: dict[str, Any]) -> dict[str, Any]:
+        environ: dict[str, Any] = json.loads(
+            make_lambda_handler(validated_echo_app)(event, None)["body"]
+        )
+        return environ
+
+    def edge_event(self, entries: list[dict[str, Any]]) -> dict[str, Any]:
+        event = load_event("aws-lambda-java-libs/cloudfront_event.json")
+        event["Records"][0]["cf"]["request"]["headers"]["x-name"] = entries
+        return event
+
+    def test_edge_repeated_and_unicode_values(self) -> None:
+        event = self.edge_event([{"key": "X-Name", "value": "Zoë"}, {"value": "b"}])
+        assert self.run(event)["HTTP_X_NAME"] == "Zo\u00c3\u00ab,b"
+
+    def test_edge_value_of_wrong_type(self) -> None:
+        event = self.edge_event([{"key": "X-Name", "value": 7}])
+        with pytest.raises(InvalidEventError) as excinfo:
+            self.run(event)
+        assert str(excinfo.value) == (
+            "Header 'X-Name' has a value of type int, expected a string: 7"
+        )
+
+    def test_multi_value_empty_list_is_left_out(self) -> None:
+        event = {"httpMethod": "GET", "path": "/", "multiValueHeaders": {"X-A": []}}
+        assert "HTTP_X_A" not in self.run(event)
+
+    def test_multi_value_list_with_wrong_type(self) -> None:
+        event = {
+            "httpMethod": "GET",
+            "path": "/",
+            "multiValueHeaders": {"X-A": ["a", None]},
+        }
+        with pytest.raises(InvalidEventError) as excinfo:
+            self.run(event)
+        assert str(excinfo.value) == (
+            "Header 'X-A' has a value of type NoneType, expected a string: None"
+        )
+
+    def test_query_value_of_wrong_type(self) -> None:
+        event = {
+            "httpMethod": "GET",
+            "path": "/",
+            "queryStringParameters": {"a": 1},
+        }
+        with pytest.raises(InvalidEventError) as excinfo:
+            self.run(event)
+        assert str(excinfo.value) == (
+            "Expected query string names and values to be strings, got int: 1"
+        )
+
+    def test_multi_value_single_item_of_wrong_type(self) -> None:
+        event = {"httpMethod": "GET", "path": "/", "multiValueHeaders": {"X-A": [1]}}
+        with pytest.raises(
+            InvalidEventError, match="Header 'X-A' has a value of type int"
+        ):
+            self.run(event)
+
+    def test_edge_entries_not_a_list(self) -> None:
+        event = load_event("aws-lambda-java-libs/cloudfront_event.json")
+        event["Records"][0]["cf"]["request"]["headers"]["x-name"] = "v"
+        with pytest.raises(InvalidEventError) as excinfo:
+            self.run(event)
+        assert str(excinfo.value) == (
+            "Expected the values of 'x-name' to be a list, got str: 'v'"
+        )

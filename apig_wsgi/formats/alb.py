@@ -84,5 +84,4 @@ class AlbFormat(EventFormat):
         result["isBase64Encoded"] = is_base64
         return result, body, is_base64
 
-    def response_limit(self, environ: dict[str, Any]) -> int:
-        return ALB_RESPONSE_LIMIT
+    smallest_limit = ALB_RESPONSE_LIMIT

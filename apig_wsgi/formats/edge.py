@@ -133,6 +133,8 @@ class EdgeFormat(EventFormat):
             is_base64,
         )
 
+    smallest_limit = VIEWER_RESPONSE_LIMIT
+
     def response_limit(self, environ: dict[str, Any]) -> int:
         config = environ[environ_keys.REQUEST_CONTEXT]
         if config.get("eventType") == "origin-request":

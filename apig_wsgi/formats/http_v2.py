@@ -24,19 +24,41 @@ class HttpV2Format(EventFormat):
     name = "http-v2"
 
     def environ(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
+        # The most common format: the checks are inlined as ``__class__``
+        # tests, with the helpers called only to raise their errors.
         environ = self.new_environ(event, context)
-        request_context = mapping(event["requestContext"], "requestContext")
+        request_context = event["requestContext"]
+        if request_context.__class__ is not dict:
+            request_context = mapping(request_context, "requestContext")
         environ[environ_keys.REQUEST_CONTEXT] = request_context
-        http = mapping(request_context["http"], "requestContext.http")
+        http = request_context["http"]
+        if http.__class__ is not dict:
+            http = mapping(http, "requestContext.http")
         domain_name = request_context.get("domainName") or ""
         if ".lambda-url." in domain_name:
             environ[environ_keys.EVENT_FORMAT] = "function-url"
 
-        environ["REQUEST_METHOD"] = string(http["method"], "requestContext.http.method")
-        raw_path = string(event["rawPath"], "rawPath")
-        environ["PATH_INFO"] = decode_path(raw_path)
-        environ["QUERY_STRING"] = to_wsgi_str(
-            string(event.get("rawQueryString") or "", "rawQueryString")
+        method = http["method"]
+        environ["REQUEST_METHOD"] = (
+            method
+            if method.__class__ is str
+            else string(method, "requestContext.http.method")
+        )
+        raw_path = event["rawPath"]
+        if (
+            raw_path.__class__ is str
+            and raw_path[:1] == "/"
+            and "%" not in raw_path
+            and raw_path.isascii()
+        ):
+            environ["PATH_INFO"] = raw_path
+        else:
+            environ["PATH_INFO"] = decode_path(string(raw_path, "rawPath"))
+        query = event.get("rawQueryString") or ""
+        environ["QUERY_STRING"] = (
+            query
+            if query.__class__ is str and query.isascii()
+            else to_wsgi_str(string(query, "rawQueryString"))
         )
         add_single_value_headers(environ, event.get("headers"))
         # The cookie header, where present, repeats what the cookies list holds.

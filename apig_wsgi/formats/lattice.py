@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
 from apig_wsgi import environ_keys
 from apig_wsgi.environ import add_multi_value_headers
 from apig_wsgi.environ import add_single_value_headers
 from apig_wsgi.environ import decode_body
 from apig_wsgi.environ import decode_path
+from apig_wsgi.environ import encode_query
 from apig_wsgi.environ import last_forwarded_for
 from apig_wsgi.environ import mapping
 from apig_wsgi.environ import set_body
@@ -34,7 +34,7 @@ class LatticeV2Format(EventFormat):
         add_multi_value_headers(environ, event.get("headers"))
         environ[environ_keys.MULTI_VALUE_HEADERS] = True
         query = mapping(event.get("queryStringParameters"), "queryStringParameters")
-        environ["QUERY_STRING"] = urlencode(query, doseq=True) if query else ""
+        environ["QUERY_STRING"] = encode_query(query)
         set_body(environ, decode_body(event.get("body"), event.get("isBase64Encoded")))
         self.finish(environ)
         return environ

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
 from apig_wsgi import environ_keys
 from apig_wsgi.environ import add_multi_value_headers
 from apig_wsgi.environ import add_single_value_headers
 from apig_wsgi.environ import decode_body
 from apig_wsgi.environ import decode_path
+from apig_wsgi.environ import encode_query
 from apig_wsgi.environ import last_forwarded_for
 from apig_wsgi.environ import mapping
 from apig_wsgi.environ import set_body
@@ -34,11 +34,18 @@ class RestFormat(EventFormat):
             environ[environ_keys.REQUEST_CONTEXT] = request_context
         request_context = mapping(request_context, "requestContext")
 
-        environ["REQUEST_METHOD"] = string(event["httpMethod"], "httpMethod")
-        path = string(event["path"], "path")
-        if not path.startswith("/"):
+        method = event["httpMethod"]
+        environ["REQUEST_METHOD"] = (
+            method if method.__class__ is str else string(method, "httpMethod")
+        )
+        path = event["path"]
+        if path.__class__ is not str:
+            path = string(path, "path")
+        if path[:1] != "/":
             path = "/" + path
-        environ["PATH_INFO"] = decode_path(path)
+        environ["PATH_INFO"] = (
+            path if "%" not in path and path.isascii() else decode_path(path)
+        )
 
         # REST APIs send every header both ways; the multi-value form loses nothing.
         multi_headers = event.get("multiValueHeaders")
@@ -50,15 +57,18 @@ class RestFormat(EventFormat):
 
         # API Gateway hands over decoded values, so they are encoded again here.
         multi_query = event.get("multiValueQueryStringParameters")
-        if multi_query is not None:
-            environ["QUERY_STRING"] = urlencode(
-                mapping(multi_query, "multiValueQueryStringParameters"), doseq=True
+        if multi_query:
+            environ["QUERY_STRING"] = encode_query(
+                mapping(multi_query, "multiValueQueryStringParameters")
+            )
+        elif multi_query is None and (query := event.get("queryStringParameters")):
+            environ["QUERY_STRING"] = encode_query(
+                mapping(query, "queryStringParameters")
             )
         else:
-            query = event.get("queryStringParameters")
-            environ["QUERY_STRING"] = (
-                urlencode(mapping(query, "queryStringParameters")) if query else ""
-            )
+            # An empty multi-value object still has to be an object.
+            mapping(multi_query, "multiValueQueryStringParameters")
+            environ["QUERY_STRING"] = ""
 
         set_body(environ, decode_body(event.get("body"), event.get("isBase64Encoded")))
 

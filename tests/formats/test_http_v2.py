@@ -4,6 +4,9 @@ import base64
 import json
 from typing import Any
 
+import pytest
+
+from apig_wsgi import InvalidEventError
 from apig_wsgi import environ_keys
 from apig_wsgi import make_lambda_handler
 from tests.utils import load_event
@@ -191,3 +194,26 @@ class TestHttpV2Response:
         app = make_app("200 OK", [("Content-Type", "text/plain")], b"\xff")
         result = make_lambda_handler(app)(v2_event(), None)
         assert (result["body"], result["isBase64Encoded"]) == ("/w==", True)
+
+
+class TestHttpV2Malformed:
+    def test_http_not_an_object(self) -> None:
+        event = v2_event()
+        event["requestContext"]["http"] = "GET /"
+        with pytest.raises(InvalidEventError) as excinfo:
+            environ_of(event)
+        assert str(excinfo.value) == (
+            "Expected requestContext.http to be an object or null, got str: 'GET /'"
+        )
+
+    def test_raw_path_not_a_string(self) -> None:
+        event = v2_event()
+        event["rawPath"] = ["/"]
+        with pytest.raises(InvalidEventError) as excinfo:
+            environ_of(event)
+        assert str(excinfo.value) == "Expected rawPath to be a string, got list: ['/']"
+
+    def test_raw_path_without_leading_slash(self) -> None:
+        event = v2_event()
+        event["rawPath"] = "a/b"
+        assert environ_of(event)["PATH_INFO"] == "/a/b"
