@@ -149,7 +149,8 @@ class TestCallCommand:
 
         assert str(excinfo.value) == (
             "invalid event: Unknown event format with 'source': not an event from "
-            "API Gateway, a Function URL, an ALB, VPC Lattice or Lambda@Edge."
+            "API Gateway, a Function URL, an ALB, VPC Lattice or Lambda@Edge. Pass "
+            "non_http_handler to handle other events."
         )
         assert excinfo.value.returncode == 1
 
