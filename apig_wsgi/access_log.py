@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import json
-import logging
-from typing import Any
 
 from apig_wsgi.context import ApigContext
+from apig_wsgi.environ import request_path
+from apig_wsgi.log import get_logger
 
-logger = logging.getLogger("apig_wsgi")
-
-
-def request_path(environ: dict[str, Any]) -> str:
-    """The URL path as the client sent it, decoded for people to read."""
-    path: str = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
-    return path.encode("latin-1").decode("utf-8", "replace")
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def log_access(
@@ -44,4 +40,4 @@ def log_access(
             f"{fields['duration_ms']}ms request_id={fields['request_id']} "
             f"aws_request_id={fields['aws_request_id']}"
         )
-    logger.info(message, extra={"apig_wsgi_access": fields})
+    get_logger().info(message, extra={"apig_wsgi_access": fields})

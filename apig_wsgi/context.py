@@ -6,11 +6,15 @@ Framework integrations attach an ``ApigContext`` to their request objects
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from functools import cached_property
-from typing import Any
 
 from apig_wsgi import environ_keys
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import Any
+
 
 # Formats with API Gateway's requestContext (stage, requestId, authorizer).
 _API_GATEWAY_V1_FORMATS = frozenset({"rest", "http-v1"})

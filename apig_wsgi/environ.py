@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import logging
 import sys
-from base64 import b64decode
 from binascii import Error as BinasciiError
-from collections.abc import Mapping
+from binascii import a2b_base64
 from io import BytesIO
-from typing import Any
-from urllib.parse import quote_plus
-from urllib.parse import unquote_to_bytes
 
 from apig_wsgi import environ_keys
 from apig_wsgi.errors import InvalidEventError
+from apig_wsgi.log import get_logger
 
-logger = logging.getLogger("apig_wsgi")
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import Any
 
 BASE_ENVIRON: dict[str, Any] = {
     "SCRIPT_NAME": "",
@@ -123,6 +122,11 @@ def add_multi_value_headers(environ: dict[str, Any], headers: object) -> None:
 
 
 _UNRESERVED = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~"
+# What urllib.parse.quote_plus makes of each byte, looked up without importing it.
+_QUOTED_BYTES = tuple(
+    chr(byte) if chr(byte) in _UNRESERVED else "+" if byte == 0x20 else f"%{byte:02X}"
+    for byte in range(256)
+)
 
 
 def quote_query_part(text: Any) -> str:
@@ -132,7 +136,7 @@ def quote_query_part(text: Any) -> str:
             "Expected query string names and values to be strings, got "
             f"{type(text).__name__}: {text!r:.60}"
         )
-    return quote_plus(text)
+    return "".join([_QUOTED_BYTES[byte] for byte in text.encode("utf-8")])
 
 
 def encode_query(parameters: dict[str, Any]) -> str:
@@ -191,7 +195,22 @@ def decode_path(path: str) -> str:
         path = "/" + path
     if "%" not in path:
         return to_wsgi_str(path)
+    from urllib.parse import unquote_to_bytes
+
     return unquote_to_bytes(path).decode("latin-1")
+
+
+if sys.version_info >= (3, 11):
+
+    def strict_b64decode(text: str) -> bytes:
+        return a2b_base64(text, strict_mode=True)
+
+else:  # pragma: no cover (Python < 3.11 has no strict_mode)
+
+    def strict_b64decode(text: str) -> bytes:
+        from base64 import b64decode
+
+        return b64decode(text, validate=True)
 
 
 def decode_body(body: object, is_base64: object, what: str = "body") -> bytes:
@@ -204,7 +223,7 @@ def decode_body(body: object, is_base64: object, what: str = "body") -> bytes:
         )
     if is_base64:
         try:
-            return b64decode(body, validate=True)
+            return strict_b64decode(body)
         except BinasciiError as exc:
             raise InvalidEventError(
                 f"The {what} is marked as base64 but does not decode: {exc}"
@@ -255,6 +274,12 @@ def last_forwarded_for(environ: Mapping[str, Any]) -> str | None:
     return address or None
 
 
+def request_path(environ: dict[str, Any]) -> str:
+    """The URL path as the client sent it, decoded for people to read."""
+    path: str = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
+    return path.encode("latin-1").decode("utf-8", "replace")
+
+
 def trusted_client_address(environ: dict[str, Any], trusted_proxies: int) -> str:
     """Walk ``trusted_proxies`` X-Forwarded-For entries left of the AWS-observed one."""
     observed: str = environ["REMOTE_ADDR"]
@@ -271,7 +296,7 @@ def trusted_client_address(environ: dict[str, Any], trusted_proxies: int) -> str
             break
     index = position - trusted_proxies
     if index < 0 or not entries[index]:
-        logger.warning(
+        get_logger().warning(
             "trusted_proxies is %d but X-Forwarded-For %r has no entry that far "
             "left of the address AWS observed; using %s. Check the number of "
             "proxies in front of AWS.",

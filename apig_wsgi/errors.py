@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from typing import Any
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class InvalidEventError(ValueError):

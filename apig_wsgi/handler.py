@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-import logging
 from binascii import Error as BinasciiError
-from collections.abc import Collection
-from collections.abc import Iterable
 from time import perf_counter
-from typing import Any
-from typing import Callable
 
-from apig_wsgi.access_log import log_access
-from apig_wsgi.access_log import request_path
+from apig_wsgi.environ import request_path
 from apig_wsgi.environ import trusted_client_address
 from apig_wsgi.errors import FailureStatusError
 from apig_wsgi.errors import InvalidEventError
@@ -23,15 +17,22 @@ from apig_wsgi.formats.lattice import LatticeV1Format
 from apig_wsgi.formats.lattice import LatticeV2Format
 from apig_wsgi.formats.rest import HttpV1Format
 from apig_wsgi.formats.rest import RestFormat
-from apig_wsgi.options import NonHttpHandler
+from apig_wsgi.log import get_logger
 from apig_wsgi.options import build_options
 from apig_wsgi.response import BufferedResponse
-from apig_wsgi.response import WSGIApp
 from apig_wsgi.response import run_wsgi_app
 
-logger = logging.getLogger("apig_wsgi")
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Collection
+    from collections.abc import Iterable
+    from typing import Any
+    from typing import Callable
 
-LambdaHandler = Callable[[dict[str, Any], Any], Any]
+    from apig_wsgi.options import NonHttpHandler
+    from apig_wsgi.response import WSGIApp
+
+    LambdaHandler = Callable[[dict[str, Any], Any], Any]
 
 FORMAT_CLASSES: tuple[type[EventFormat], ...] = (
     RestFormat,
@@ -111,11 +112,11 @@ def describe_malformation(exc: Exception) -> str:
 
 
 def internal_server_error() -> BufferedResponse:
-    response = BufferedResponse()
-    response.status = "500 Internal Server Error"
-    response.headers = [("Content-Type", "text/plain; charset=utf-8")]
-    response.chunks = [b"Internal Server Error"]
-    return response
+    return BufferedResponse(
+        "500 Internal Server Error",
+        [("Content-Type", "text/plain; charset=utf-8")],
+        b"Internal Server Error",
+    )
 
 
 def make_lambda_handler(
@@ -156,6 +157,9 @@ def make_lambda_handler(
     catch = options.catch_exceptions
     failure_codes = options.failure_status_codes
     access_log_style = options.access_log
+    if access_log_style:
+        # Imported only when asked for: it brings the context object along.
+        from apig_wsgi.access_log import log_access
     proxies = options.trusted_proxies
 
     def handler(event: dict[str, Any], context: Any) -> Any:
@@ -182,7 +186,7 @@ def make_lambda_handler(
         except Exception:
             if not catch:
                 raise
-            logger.exception(
+            get_logger().exception(
                 "Exception in the WSGI application for %s %s; sent a 500 response.",
                 environ["REQUEST_METHOD"],
                 request_path(environ),

@@ -6,16 +6,15 @@ case with the ``APIG_WSGI_`` prefix, so all three front doors share this module.
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Iterable
-from collections.abc import Mapping
-from dataclasses import dataclass
-from dataclasses import fields
-from typing import Any
-from typing import Callable
-from typing import NamedTuple
+# Importing apig_wsgi is part of every cold start, so this module avoids
+# dataclasses, typing and collections at run time.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import Any
+    from typing import Callable
 
-NonHttpHandler = Callable[[Any, Any], Any]
+    NonHttpHandler = Callable[[Any, Any], Any]
 
 DEFAULT_NON_BINARY_CONTENT_TYPE_PREFIXES: tuple[str, ...] = (
     "text/",
@@ -29,36 +28,104 @@ SCRIPT_NAME_AUTO = "auto"
 ACCESS_LOG_FORMATS = ("text", "json")
 
 
-@dataclass(frozen=True)
-class Options:
-    """Everything ``make_lambda_handler`` can be told, with its defaults."""
-
-    binary_support: bool | None = None
-    non_binary_content_type_prefixes: tuple[str, ...] = (
-        DEFAULT_NON_BINARY_CONTENT_TYPE_PREFIXES
-    )
-    script_name: str | None = None
-    non_http_handler: NonHttpHandler | str | None = None
-    catch_exceptions: bool = False
-    failure_status_codes: frozenset[int] = frozenset()
-    access_log: str | None = None
-    trusted_proxies: int = 0
-
-
-class OptionProblem(NamedTuple):
-    option: str
-    message: str
-    hint: str
-    # TypeError for a value of the wrong type, ValueError for a bad value.
-    kind: type[Exception]
+DEFAULTS: dict[str, object] = {
+    "binary_support": None,
+    "non_binary_content_type_prefixes": DEFAULT_NON_BINARY_CONTENT_TYPE_PREFIXES,
+    "script_name": None,
+    "non_http_handler": None,
+    "catch_exceptions": False,
+    "failure_status_codes": frozenset(),
+    "access_log": None,
+    "trusted_proxies": 0,
+}
+OPTION_NAMES: tuple[str, ...] = tuple(DEFAULTS)
 
 
 def setting_name(option: str) -> str:
     return SETTING_PREFIX + option.upper()
 
 
-OPTION_NAMES: tuple[str, ...] = tuple(field.name for field in fields(Options))
 SETTING_NAMES: tuple[str, ...] = tuple(setting_name(name) for name in OPTION_NAMES)
+
+
+class Options:
+    """Everything ``make_lambda_handler`` can be told, validated and read-only.
+
+    Make one with ``build_options``; ``as_kwargs()`` gives the keyword
+    arguments for ``make_lambda_handler``.
+    """
+
+    __slots__ = OPTION_NAMES
+
+    binary_support: bool | None
+    non_binary_content_type_prefixes: tuple[str, ...]
+    script_name: str | None
+    non_http_handler: NonHttpHandler | None
+    catch_exceptions: bool
+    failure_status_codes: frozenset[int]
+    access_log: str | None
+    trusted_proxies: int
+
+    def __init__(self, **values: Any) -> None:
+        unknown = set(values) - set(DEFAULTS)
+        if unknown:
+            raise TypeError(f"Unknown options: {', '.join(sorted(unknown))}.")
+        for name, default in DEFAULTS.items():
+            object.__setattr__(self, name, values.get(name, default))
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"Options are read-only, cannot set {name!r}.")
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Options):
+            return NotImplemented
+        return self.as_kwargs() == other.as_kwargs()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        values = ", ".join(
+            f"{name}={value!r}" for name, value in self.as_kwargs().items()
+        )
+        return f"Options({values})"
+
+    def as_kwargs(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in OPTION_NAMES}
+
+
+class OptionProblem:
+    """One invalid option: what is wrong and how to fix it."""
+
+    __slots__ = ("hint", "kind", "message", "option")
+
+    def __init__(
+        self, option: str, message: str, hint: str, kind: type[Exception]
+    ) -> None:
+        self.option = option
+        self.message = message
+        self.hint = hint
+        # TypeError for a value of the wrong type, ValueError for a bad value.
+        self.kind = kind
+
+    def _fields(self) -> tuple[str, str, str, type[Exception]]:
+        return (self.option, self.message, self.hint, self.kind)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, OptionProblem):
+            return NotImplemented
+        return self._fields() == other._fields()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return (
+            f"OptionProblem({self.option!r}, {self.message!r}, {self.hint!r}, "
+            f"{self.kind.__name__})"
+        )
+
+
+def _is_collection(value: object) -> bool:
+    return not isinstance(value, (str, bytes)) and hasattr(value, "__iter__")
 
 
 def _check_binary_support(value: object) -> OptionProblem | None:
@@ -73,7 +140,7 @@ def _check_binary_support(value: object) -> OptionProblem | None:
 
 
 def _check_prefixes(value: object) -> OptionProblem | None:
-    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+    if not _is_collection(value):
         return OptionProblem(
             "non_binary_content_type_prefixes",
             "non_binary_content_type_prefixes must be a list or tuple of strings, "
@@ -81,7 +148,7 @@ def _check_prefixes(value: object) -> OptionProblem | None:
             'Wrap a single prefix in a list, e.g. ["text/"].',
             TypeError,
         )
-    for prefix in value:
+    for prefix in value:  # type: ignore[attr-defined]
         if not isinstance(prefix, str):
             return OptionProblem(
                 "non_binary_content_type_prefixes",
@@ -136,8 +203,10 @@ def import_callable(path: str) -> NonHttpHandler:
         raise ValueError(
             f"{path!r} is not an import path; write it as 'package.module:function'."
         )
+    from importlib import import_module
+
     try:
-        module = importlib.import_module(module_name)
+        module = import_module(module_name)
     except ImportError as exc:
         raise ValueError(f"Cannot import {module_name!r} from {path!r}: {exc}") from exc
     target = getattr(module, attribute, None)
@@ -172,7 +241,7 @@ def _check_non_http_handler(value: object) -> OptionProblem | None:
 
 
 def _check_status_codes(value: object) -> OptionProblem | None:
-    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+    if not _is_collection(value):
         return OptionProblem(
             "failure_status_codes",
             "failure_status_codes must be a collection of status codes, not "
@@ -180,7 +249,7 @@ def _check_status_codes(value: object) -> OptionProblem | None:
             "Use e.g. [502, 503] or range(500, 600).",
             TypeError,
         )
-    for code in value:
+    for code in value:  # type: ignore[attr-defined]
         if isinstance(code, bool) or not isinstance(code, int):
             return OptionProblem(
                 "failure_status_codes",
@@ -270,11 +339,11 @@ def build_options(values: Mapping[str, Any]) -> Options:
     prefixes = cleaned.get("non_binary_content_type_prefixes")
     if prefixes is None:
         cleaned.pop("non_binary_content_type_prefixes", None)
-    elif not isinstance(prefixes, (str, bytes)) and isinstance(prefixes, Iterable):
+    elif _is_collection(prefixes):
         # Materialise first: a generator would be used up by the validation.
         cleaned["non_binary_content_type_prefixes"] = tuple(prefixes)
     codes = cleaned.get("failure_status_codes")
-    if not isinstance(codes, (str, bytes)) and isinstance(codes, Iterable):
+    if codes is not None and _is_collection(codes):
         cleaned["failure_status_codes"] = frozenset(codes)
     problems = find_option_problems(cleaned)
     if problems:

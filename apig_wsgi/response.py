@@ -2,29 +2,36 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from types import TracebackType
-from typing import Any
-from typing import Callable
-from typing import Optional
-from typing import Union
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from types import TracebackType
+    from typing import Any
+    from typing import Callable
+    from typing import Union
 
-ExcInfo = Union[
-    tuple[type[BaseException], BaseException, Optional[TracebackType]],
-    tuple[None, None, None],
-]
-WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+    ExcInfo = Union[
+        tuple[type[BaseException], BaseException, TracebackType | None],
+        tuple[None, None, None],
+    ]
+    WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
 class BufferedResponse:
     """Collects status, headers and body; Lambda can only return them whole."""
 
-    __slots__ = ("body_started", "chunks", "headers", "status")
+    __slots__ = ("body_started", "chunks", "headers", "status", "status_code")
 
-    def __init__(self) -> None:
-        self.status = ""
-        self.headers: list[tuple[str, str]] = []
-        self.chunks: list[bytes] = []
+    def __init__(
+        self,
+        status: str = "",
+        headers: list[tuple[str, str]] | None = None,
+        body: bytes = b"",
+    ) -> None:
+        self.status = status
+        self.status_code = int(status[:3]) if status else 0
+        self.headers: list[tuple[str, str]] = headers or []
+        self.chunks: list[bytes] = [body] if body else []
         # PEP 3333 counts headers as sent from the first non-empty body chunk.
         self.body_started = False
 
@@ -48,6 +55,7 @@ class BufferedResponse:
         if not (len(status) > 4 and status[:3].isdigit() and status[3] == " "):
             raise ValueError(f"Invalid WSGI status {status!r}: expected e.g. '200 OK'.")
         self.status = status
+        self.status_code = int(status[:3])
         self.headers = headers
         return self.write
 
@@ -64,17 +72,6 @@ class BufferedResponse:
         if data:
             self.body_started = True
             self.chunks.append(data)
-
-    @property
-    def status_code(self) -> int:
-        return int(self.status[:3])
-
-    @property
-    def body(self) -> bytes:
-        chunks = self.chunks
-        if len(chunks) == 1:
-            return chunks[0]
-        return b"".join(chunks)
 
 
 def run_wsgi_app(app: WSGIApp, environ: dict[str, Any]) -> BufferedResponse:

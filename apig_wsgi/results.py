@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-import json
-import logging
 import os
-from base64 import b64encode
-from typing import Any
+from binascii import b2a_base64
 
+from apig_wsgi.log import get_logger
 from apig_wsgi.response import BufferedResponse
 
-logger = logging.getLogger("apig_wsgi")
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+
+def b64encode(data: bytes) -> str:
+    return b2a_base64(data, newline=False).decode("ascii")
+
 
 # Synchronous invocations return at most 6 MB of JSON.
 LAMBDA_RESPONSE_LIMIT = 6 * 1024 * 1024
@@ -51,17 +56,18 @@ class BodyEncoder:
 
     def encode(self, response: BufferedResponse) -> tuple[str, bool]:
         """Return the body string and whether it is base64."""
-        body = response.body
-        if not body:
+        chunks = response.chunks
+        if not chunks:
             return "", False
+        body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
         if self.binary_support and self.is_binary(response.headers):
-            return b64encode(body).decode("ascii"), True
+            return b64encode(body), True
         try:
             return body.decode("utf-8"), False
         except UnicodeDecodeError as exc:
             if self.front_decodes_base64:
-                return b64encode(body).decode("ascii"), True
-            logger.warning(
+                return b64encode(body), True
+            get_logger().warning(
                 "Response body is not valid UTF-8 (%s) and binary support is off, "
                 "so invalid bytes were replaced with U+FFFD. Turn on binary_support "
                 "and add the content type to the API's binaryMediaTypes to send it "
@@ -101,7 +107,7 @@ def single_value_headers(
         else:
             folded[existing_name] += ", " + value
     if dropped_cookies:
-        logger.warning(
+        get_logger().warning(
             "%s responses carry one Set-Cookie header only: dropped the "
             "cookies %s and kept the last one. %s",
             format_name,
@@ -120,7 +126,7 @@ def enforce_size_limit(result: dict[str, Any], limit: int, format_name: str) -> 
     size = json_size(result)
     if size <= limit:
         return True
-    logger.error(
+    get_logger().error(
         "The %s response is %d bytes of JSON, over the %d-byte limit AWS "
         "accepts; sent a %s response instead.",
         format_name,
@@ -135,14 +141,16 @@ def json_size(result: dict[str, Any]) -> int:
     """The size of ``result`` as the Lambda runtime will serialise it."""
     # The runtime escapes non-ASCII text as \uXXXX, except on python3.12:
     # https://github.com/aws/aws-lambda-python-runtime-interface-client/blob/main/awslambdaric/lambda_runtime_marshaller.py
+    import json
+
     if os.environ.get("AWS_EXECUTION_ENV") == "AWS_Lambda_python3.12":
         return len(json.dumps(result, ensure_ascii=False).encode("utf-8"))
     return len(json.dumps(result))
 
 
 def too_large_response() -> BufferedResponse:
-    response = BufferedResponse()
-    response.status = TOO_LARGE_STATUS
-    response.headers = [("Content-Type", "text/plain; charset=utf-8")]
-    response.chunks = [TOO_LARGE_BODY]
-    return response
+    return BufferedResponse(
+        TOO_LARGE_STATUS,
+        [("Content-Type", "text/plain; charset=utf-8")],
+        TOO_LARGE_BODY,
+    )

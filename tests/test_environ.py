@@ -100,3 +100,40 @@ class TestHeaderValues:
         assert str(excinfo.value) == (
             "Expected the values of 'x-name' to be a list, got str: 'v'"
         )
+
+    def test_multi_value_headers_null(self) -> None:
+        event = load_event("powertools-python/albMultiValueHeadersEvent.json")
+        event["multiValueHeaders"] = None
+        environ = self.run(event)
+        assert (environ["SERVER_NAME"], environ["REMOTE_ADDR"]) == (
+            "localhost",
+            "127.0.0.1",
+        )
+
+    def test_multi_value_headers_not_an_object(self) -> None:
+        event = load_event("powertools-python/albMultiValueHeadersEvent.json")
+        event["multiValueHeaders"] = []
+        with pytest.raises(InvalidEventError) as excinfo:
+            self.run(event)
+        assert str(excinfo.value) == (
+            "Expected multiValueHeaders to be an object or null, got list: []"
+        )
+
+    def test_single_value_unicode_header(self) -> None:
+        event = load_event("aws-lambda-go/apigw-v2-request-no-authorizer.json")
+        event["headers"]["x-name"] = "Zoë"
+        assert self.run(event)["HTTP_X_NAME"] == "Zo\u00c3\u00ab"
+
+    def test_query_name_needing_quotes(self) -> None:
+        event = {
+            "httpMethod": "GET",
+            "path": "/",
+            "queryStringParameters": {"a b": "c", "ü": "d"},
+        }
+        assert self.run(event)["QUERY_STRING"] == "a+b=c&%C3%BC=d"
+
+    def test_path_of_wrong_type(self) -> None:
+        event = {"httpMethod": "GET", "path": None}
+        with pytest.raises(InvalidEventError) as excinfo:
+            self.run(event)
+        assert str(excinfo.value) == "Expected path to be a string, got NoneType: None"

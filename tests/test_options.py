@@ -174,3 +174,42 @@ def test_non_http_handler_import_path_is_resolved() -> None:
 def test_failure_status_codes_become_a_frozenset() -> None:
     options = build_options({"failure_status_codes": range(502, 505)})
     assert options.failure_status_codes == frozenset({502, 503, 504})
+
+
+class TestOptionsObject:
+    def test_unknown_option(self) -> None:
+        with pytest.raises(TypeError) as excinfo:
+            Options(binary=True)
+        assert str(excinfo.value) == "Unknown options: binary."
+
+    def test_read_only(self) -> None:
+        options = build_options({})
+        with pytest.raises(AttributeError) as excinfo:
+            options.binary_support = True  # type: ignore[misc]
+        assert (
+            str(excinfo.value) == "Options are read-only, cannot set 'binary_support'."
+        )
+
+    def test_equality(self) -> None:
+        assert build_options({"trusted_proxies": 1}) == Options(trusted_proxies=1)
+        assert build_options({}) != Options(trusted_proxies=1)
+        assert build_options({}) != "options"
+
+    def test_repr(self) -> None:
+        assert repr(Options(trusted_proxies=2)).startswith(
+            "Options(binary_support=None, non_binary_content_type_prefixes=('text/', "
+        )
+        assert repr(Options()).endswith("access_log=None, trusted_proxies=0)")
+
+    def test_as_kwargs_round_trip(self) -> None:
+        options = build_options({"access_log": "json", "failure_status_codes": [503]})
+        assert build_options(options.as_kwargs()) == options
+
+
+class TestOptionProblem:
+    def test_repr_and_equality(self) -> None:
+        problem = OptionProblem("a", "message", "hint", ValueError)
+        assert repr(problem) == "OptionProblem('a', 'message', 'hint', ValueError)"
+        assert problem == OptionProblem("a", "message", "hint", ValueError)
+        assert problem != OptionProblem("a", "message", "hint", TypeError)
+        assert problem != ("a", "message", "hint", ValueError)

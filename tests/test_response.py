@@ -32,7 +32,8 @@ class ClosingBody:
 
 
 def call(app: Any) -> dict[str, Any]:
-    return make_lambda_handler(app)(EVENT, None)
+    result: dict[str, Any] = make_lambda_handler(app)(EVENT, None)
+    return result
 
 
 def test_write_callable_and_iterable_are_joined() -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from apig_wsgi import environ_keys
 from apig_wsgi.environ import add_multi_value_headers
 from apig_wsgi.environ import add_single_value_headers
@@ -17,11 +15,16 @@ from apig_wsgi.environ import set_server
 from apig_wsgi.environ import string
 from apig_wsgi.environ import to_wsgi_str
 from apig_wsgi.formats.base import EventFormat
-from apig_wsgi.formats.base import Result
 from apig_wsgi.response import BufferedResponse
 from apig_wsgi.results import ALB_RESPONSE_LIMIT
 from apig_wsgi.results import multi_value_headers
 from apig_wsgi.results import single_value_headers
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from apig_wsgi.formats.base import Result
 
 
 class AlbFormat(EventFormat):

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-from typing import ClassVar
-
 from apig_wsgi import environ_keys
 from apig_wsgi.environ import BASE_ENVIRON
 from apig_wsgi.options import SCRIPT_NAME_AUTO
@@ -16,7 +13,14 @@ from apig_wsgi.results import BodyEncoder
 from apig_wsgi.results import enforce_size_limit
 from apig_wsgi.results import too_large_response
 
-Result = tuple[dict[str, Any], str, bool]
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+    from typing import ClassVar
+
+
+if TYPE_CHECKING:
+    Result = tuple[dict[str, Any], str, bool]
 
 
 class EventFormat:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-from typing import Any
-
 from apig_wsgi import environ_keys
 from apig_wsgi.environ import add_header
 from apig_wsgi.environ import decode_body
@@ -17,10 +14,15 @@ from apig_wsgi.environ import string
 from apig_wsgi.environ import to_wsgi_str
 from apig_wsgi.errors import InvalidEventError
 from apig_wsgi.formats.base import EventFormat
-from apig_wsgi.formats.base import Result
+from apig_wsgi.log import get_logger
 from apig_wsgi.response import BufferedResponse
 
-logger = logging.getLogger("apig_wsgi")
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from apig_wsgi.formats.base import Result
+
 
 # Generated responses are limited to 40 KB for viewer-request triggers and
 # 1 MB for origin-request ones, headers included:
@@ -86,7 +88,7 @@ class EdgeFormat(EventFormat):
 
         body = mapping(request.get("body"), "body")
         if body.get("inputTruncated"):
-            logger.warning(
+            get_logger().warning(
                 "CloudFront truncated the request body before it reached Lambda@Edge "
                 "(inputTruncated is true); the application sees only the first %d "
                 "characters of it.",
@@ -117,7 +119,7 @@ class EdgeFormat(EventFormat):
                 continue
             headers.setdefault(lower_name, []).append({"key": name, "value": value})
         if forbidden:
-            logger.warning(
+            get_logger().warning(
                 "Lambda@Edge responses may not set the headers %s; they were left out.",
                 ", ".join(forbidden),
             )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from apig_wsgi import environ_keys
 from apig_wsgi.environ import add_single_value_headers
 from apig_wsgi.environ import decode_body
@@ -15,9 +13,14 @@ from apig_wsgi.environ import set_server
 from apig_wsgi.environ import string
 from apig_wsgi.environ import to_wsgi_str
 from apig_wsgi.formats.base import EventFormat
-from apig_wsgi.formats.base import Result
 from apig_wsgi.formats.rest import named_stage_prefix
 from apig_wsgi.response import BufferedResponse
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from apig_wsgi.formats.base import Result
 
 
 class HttpV2Format(EventFormat):

@@ -6,7 +6,6 @@ and the environment variable ``DJANGO_SETTINGS_MODULE``.
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 from typing import Callable
 
@@ -19,7 +18,7 @@ from apig_wsgi.contrib.django.conf import get_options
 def build_lambda_handler() -> Callable[[dict[str, Any], Any], dict[str, Any]]:
     """Set up Django and wrap its WSGI app with the ``APIG_WSGI_*`` settings."""
     application = get_wsgi_application()
-    return make_lambda_handler(application, **dataclasses.asdict(get_options()))
+    return make_lambda_handler(application, **get_options().as_kwargs())
 
 
 # Built at import so the work happens once per cold start, in Lambda's init phase.

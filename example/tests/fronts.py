@@ -1,0 +1,48 @@
+"""The fronts the deployment can switch on, and helpers to talk to them."""
+
+from __future__ import annotations
+
+import re
+from http.cookies import SimpleCookie
+from pathlib import Path
+from typing import Any
+from typing import Callable
+
+from apig_wsgi.testing import Client
+from apig_wsgi.testing import Response
+
+IMAGE = Path(__file__).resolve().parent.parent / "example_site/static/apig-wsgi.png"
+
+# Each front the deployment can switch on, as (test client format, stage).
+FRONTS = {
+    "rest": ("rest", "live"),
+    "http": ("http", None),
+    "url": ("url", None),
+    "alb-multi": ("alb-multi", None),
+}
+EVENT_FORMATS = {
+    "rest": "rest",
+    "http": "http-v2",
+    "url": "function-url",
+    "alb-multi": "alb",
+}
+
+
+def client_for(handler: Callable[[dict[str, Any], Any], Any], front: str) -> Client:
+    format, stage = FRONTS[front]
+    # The REST API in site.yml has BinaryMediaTypes ["*/*"].
+    media_types = ["*/*"] if format == "rest" else []
+    return Client(handler, format=format, stage=stage, binary_media_types=media_types)
+
+
+def set_cookies(response: Response) -> dict[str, str]:
+    jar: SimpleCookie = SimpleCookie()
+    for header in response.header_list("set-cookie"):
+        jar.load(header)
+    return {name: morsel.value for name, morsel in jar.items()}
+
+
+def csrf_form_token(response: Response) -> str:
+    match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.text)
+    assert match is not None, response.text
+    return match.group(1)

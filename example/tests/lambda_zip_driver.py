@@ -1,0 +1,54 @@
+"""Call the unpacked Lambda zip's handler as the Lambda runtime would.
+
+Run as ``python -I -S lambda_zip_driver.py DIR``: the interpreter then has
+only the standard library on its path, and this script adds DIR, as the
+runtime adds its task root. Each line on stdin is an event as JSON; each
+line written to stdout is the handler's result as JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import uuid
+
+
+class LambdaContext:
+    function_name = "apig-wsgi-example"
+    function_version = "$LATEST"
+    invoked_function_arn = (
+        "arn:aws:lambda:eu-west-1:123456789012:function:apig-wsgi-example"
+    )
+    memory_limit_in_mb = "512"
+    log_group_name = "/aws/lambda/apig-wsgi-example"
+    log_stream_name = "2026/11/25/[$LATEST]0123456789abcdef"
+
+    def __init__(self) -> None:
+        self.aws_request_id = str(uuid.uuid4())
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 25_000
+
+
+def main() -> None:
+    task_root = sys.argv[1]
+    sys.path.insert(0, task_root)
+    from apig_wsgi.contrib.django.handler import lambda_handler
+
+    packages = {"apig_wsgi", "django", "asgiref", "example_site"}
+    outside = sorted(
+        name
+        for name, module in sys.modules.items()
+        if name.split(".")[0] in packages
+        and not (getattr(module, "__file__", None) or task_root).startswith(task_root)
+    )
+    if outside:
+        raise SystemExit(f"Modules loaded from outside {task_root}: {outside}")
+    print(json.dumps({"ready": True}), flush=True)
+    for line in sys.stdin:
+        result = lambda_handler(json.loads(line), LambdaContext())
+        print(json.dumps(result), flush=True)
+
+
+if __name__ == "__main__":
+    main()

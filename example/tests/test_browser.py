@@ -1,0 +1,175 @@
+"""The example in a real browser (Debian's headless Chromium) via the local server.
+
+``python -m apig_wsgi serve`` turns each browser request into the event of the
+chosen front and calls the real Lambda handler, so this checks what a person
+would see behind that front: the page renders, the image decodes, the cookies
+are stored and the form posts. A screenshot of each run goes to test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import ARTIFACTS_DIR
+from conftest import EXAMPLE_DIR
+from conftest import TEST_SECRET_KEY
+from fronts import IMAGE
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+# Flags for a machine without a display or network; see the README.
+CHROMIUM_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--window-size=1200,1400",
+)
+
+# The local server's formats, their stage, and the URL path of the site root
+# (a REST API serves its stage under /<stage>/, as on AWS).
+FORMATS = {
+    "rest": ("live", "live/"),
+    "http": (None, ""),
+}
+
+
+@pytest.fixture
+def browser(tmp_path: Path) -> Iterator[webdriver.Chrome]:
+    if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
+        pytest.fail("Chromium is missing: run scripts/install-chromium.sh (tox does).")
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for flag in CHROMIUM_FLAGS:
+        options.add_argument(flag)
+    options.add_argument(f"--user-data-dir={tmp_path / 'profile'}")
+    driver = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def start_server(format: str, stage: str | None) -> tuple[subprocess.Popen[str], str]:
+    command = [
+        sys.executable,
+        "-m",
+        "apig_wsgi",
+        "serve",
+        "apig_wsgi.contrib.django.handler:lambda_handler",
+        "--format",
+        format,
+        "--port",
+        "0",
+        "--binary-media-types",
+        "*/*",
+    ]
+    if stage is not None:
+        command += ["--stage", stage]
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("PYTHON", "DJANGO_"))
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="example_site.settings",
+        DJANGO_SECRET_KEY=TEST_SECRET_KEY,
+        DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        # The local server speaks plain HTTP.
+        DJANGO_SECURE_COOKIES="false",
+    )
+    process = subprocess.Popen(
+        command, cwd=EXAMPLE_DIR, env=env, stderr=subprocess.PIPE, text=True
+    )
+    assert process.stderr is not None
+    first_line = process.stderr.readline()
+    match = re.search(r" on (http://127\.0\.0\.1:\d+/)$", first_line.strip())
+    if match is None:
+        process.kill()
+        process.wait()
+        pytest.fail(f"The local server did not start: {first_line}")
+    return process, match.group(1)
+
+
+# The local server passes the URL path on as the REST event's path, stage and
+# all, while API Gateway removes the stage: /live/ reaches the app as
+# /live/live/. The example's links (reverse() with the stage in SCRIPT_NAME)
+# need the server to strip it, which is asked of the local server's work.
+STAGE_NOT_STRIPPED = pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason="the local server does not remove the REST stage from the URL path",
+)
+
+
+@pytest.fixture(
+    params=[pytest.param("rest", marks=STAGE_NOT_STRIPPED), pytest.param("http")]
+)
+def site(request: pytest.FixtureRequest) -> Iterator[tuple[str, str]]:
+    format = request.param
+    stage, root = FORMATS[format]
+    process, url = start_server(format, stage)
+    try:
+        yield format, url + root
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        assert process.stderr is not None
+        process.stderr.close()
+
+
+def test_browser_renders_pages_stores_cookies_and_posts_form(
+    browser: webdriver.Chrome, site: tuple[str, str], tmp_path: Path
+) -> None:
+    format, root_url = site
+
+    ARTIFACTS_DIR.mkdir(exist_ok=True)
+    browser.get(root_url)
+    browser.save_screenshot(str(ARTIFACTS_DIR / f"example-{format}-index.png"))
+    assert browser.find_element(By.TAG_NAME, "h1").text == (
+        "The request as Django saw it"
+    )
+    expected_format = {"rest": "rest", "http": "http-v2"}[format]
+    assert browser.find_element(By.ID, "event-format").text == expected_format
+    assert browser.execute_script(
+        "const logo = document.getElementById('logo');"
+        "return logo.complete && logo.naturalWidth === 64 && logo.naturalHeight === 64;"
+    )
+
+    browser.find_element(By.LINK_TEXT, "Cookies").click()
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Two cookies"
+    cookies = {cookie["name"]: cookie["value"] for cookie in browser.get_cookies()}
+    assert cookies == {"flavour": "oatmeal-raisin", "theme": "dark"}
+    browser.refresh()
+    received = browser.find_element(By.ID, "received").text.splitlines()
+    assert sorted(received) == ["flavour", "theme"]
+
+    browser.find_element(By.LINK_TEXT, "Upload form").click()
+    attachment = tmp_path / "logo.png"
+    shutil.copyfile(IMAGE, attachment)
+    browser.find_element(By.NAME, "name").send_keys("Ada")
+    browser.find_element(By.NAME, "attachment").send_keys(str(attachment))
+    browser.find_element(By.ID, "submit").click()
+
+    assert browser.find_element(By.ID, "result-name").text == "Ada"
+    assert browser.find_element(By.ID, "result-filename").text == "logo.png"
+    assert browser.find_element(By.ID, "result-sha256").text == (
+        hashlib.sha256(IMAGE.read_bytes()).hexdigest()
+    )
+    assert browser.save_screenshot(str(ARTIFACTS_DIR / f"example-{format}-upload.png"))

@@ -1,0 +1,211 @@
+"""The example site through its real Lambda handler and apig_wsgi's test client."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+
+import pytest
+from django.core.management import call_command
+from example_site.views import MASK
+from fronts import EVENT_FORMATS
+from fronts import FRONTS
+from fronts import IMAGE
+from fronts import client_for as client_for_handler
+from fronts import csrf_form_token
+from fronts import set_cookies
+from multipart import CONTENT_TYPE
+from multipart import form_data
+
+from apig_wsgi.contrib.django.handler import lambda_handler
+from apig_wsgi.testing import Client
+
+
+def client_for(front: str) -> Client:
+    return client_for_handler(lambda_handler, front)
+
+
+@pytest.mark.parametrize("front", FRONTS)
+def test_index_shows_the_request(front: str) -> None:
+    response = client_for(front).get("/", query={"q": "apig"})
+
+    assert response.status == 200
+    assert response.header("content-type") == "text/html; charset=utf-8"
+    text = response.text
+    assert f'<td id="event-format">{EVENT_FORMATS[front]}</td>' in text
+    assert '<td id="method">GET</td>' in text
+    assert '<td id="query-string">q=apig</td>' in text
+    assert '<td id="remote-addr">203.0.113.10</td>' in text
+
+
+def test_index_behind_rest_stage_puts_stage_in_script_name() -> None:
+    response = client_for("rest").get("/")
+
+    text = response.text
+    assert '<td id="script-name">/live</td>' in text
+    assert '<td id="path-info">/</td>' in text
+    assert '<td id="stage">live</td>' in text
+    assert 'href="/live/cookies/"' in text
+    assert 'src="/live/image.png"' in text
+
+
+def test_index_on_http_api_has_no_script_name() -> None:
+    text = client_for("http").get("/").text
+
+    assert '<td id="script-name"></td>' in text
+    assert '<td id="stage">$default</td>' in text
+    assert 'href="/cookies/"' in text
+
+
+@pytest.mark.parametrize("front", FRONTS)
+def test_request_json_masks_secrets(front: str) -> None:
+    response = client_for(front).get(
+        "/api/request/?access_token=t0k3n&page=2",
+        headers={"Authorization": "Bearer hunter2", "X-Api-Key": "k3y"},
+        cookies={"sessionid": "s3ss10n", "flavour": "plain"},
+    )
+
+    assert response.status == 200
+    seen = response.json()
+    assert seen["headers"]["Authorization"] == MASK
+    assert seen["headers"]["X-Api-Key"] == MASK
+    assert seen["cookies"] == {"sessionid": MASK, "flavour": "plain"}
+    assert seen["query_string"] == "access_token=%2A%2A%2A%2A%2A%2A%2A%2A&page=2"
+    for secret in ("hunter2", "k3y", "s3ss10n", "t0k3n"):
+        assert secret not in response.text
+
+
+def test_request_json_lists_apig_context() -> None:
+    seen = client_for("http").get("/api/request/").json()
+
+    apig = seen["apig_context"]
+    assert apig["event_format"] == "http-v2"
+    assert apig["stage"] == "$default"
+    assert apig["source_ip"] == "203.0.113.10"
+    assert apig["context"]["function_name"] == "apig-wsgi-local"
+    assert apig["full_event"]["rawPath"] == "/api/request/"
+    assert seen["links"] == {
+        "index": "/",
+        "cookies": "/cookies/",
+        "image": "/image.png",
+        "compressed": "/compressed/",
+        "upload": "/upload/",
+        "request-json": "/api/request/",
+    }
+
+
+@pytest.mark.parametrize("front", FRONTS)
+def test_cookies_page_sets_two_cookies(front: str) -> None:
+    response = client_for(front).get("/cookies/")
+
+    assert response.status == 200
+    assert set_cookies(response) == {"flavour": "oatmeal-raisin", "theme": "dark"}
+
+
+@pytest.mark.parametrize("front", FRONTS)
+def test_image_arrives_as_png_bytes(front: str) -> None:
+    response = client_for(front).get("/image.png")
+
+    assert response.status == 200
+    assert response.header("content-type") == "image/png"
+    assert response.body == IMAGE.read_bytes()
+    assert response.result["isBase64Encoded"] is True
+
+
+@pytest.mark.parametrize("front", FRONTS)
+def test_compressed_page_arrives_gzipped(front: str) -> None:
+    response = client_for(front).get(
+        "/compressed/", headers={"Accept-Encoding": "gzip"}
+    )
+
+    assert response.status == 200
+    assert response.header("content-encoding") == "gzip"
+    assert b"Line 199: compressed" in gzip.decompress(response.body)
+
+
+@pytest.mark.parametrize("front", FRONTS)
+def test_upload_with_csrf_token_is_accepted(front: str) -> None:
+    client = client_for(front)
+    seen = client.get("/api/request/").json()
+    form = client.get("/upload/")
+    csrf_cookie = set_cookies(form)["csrftoken"]
+    attachment = bytes(range(256)) * 10
+
+    response = client.post(
+        "/upload/",
+        headers={
+            "Content-Type": CONTENT_TYPE,
+            "Origin": f"{seen['scheme']}://{seen['host']}",
+        },
+        cookies={"csrftoken": csrf_cookie},
+        body=form_data(
+            {"csrfmiddlewaretoken": csrf_form_token(form), "name": "Ada"},
+            {"attachment": ("bytes.bin", attachment)},
+        ),
+    )
+
+    assert response.status == 200, response.text
+    text = response.text
+    assert '<span id="result-name">Ada</span>' in text
+    assert '<span id="result-filename">bytes.bin</span>' in text
+    assert '<span id="result-size">2560</span>' in text
+    assert hashlib.sha256(attachment).hexdigest() in text
+
+
+def test_upload_without_csrf_token_is_forbidden() -> None:
+    response = client_for("http").post(
+        "/upload/",
+        headers={"Content-Type": CONTENT_TYPE},
+        body=form_data({"name": "Ada"}, {"attachment": ("a.txt", b"a")}),
+    )
+
+    assert response.status == 403
+
+
+def test_upload_over_the_limit_is_refused() -> None:
+    client = client_for("http")
+    form = client.get("/upload/")
+
+    response = client.post(
+        "/upload/",
+        headers={
+            "Content-Type": CONTENT_TYPE,
+            "Origin": "https://abcdef1234.execute-api.us-east-1.amazonaws.com",
+        },
+        cookies={"csrftoken": set_cookies(form)["csrftoken"]},
+        body=form_data(
+            {"csrfmiddlewaretoken": csrf_form_token(form), "name": "Ada"},
+            {"attachment": ("big.bin", b"x" * (1024 * 1024 + 1))},
+        ),
+    )
+
+    assert response.status == 400
+    assert "The file is 1048577 bytes; the limit is 1048576 bytes." in response.text
+
+
+def test_unknown_page_is_404() -> None:
+    assert client_for("rest").get("/missing/").status == 404
+
+
+def test_system_checks_find_no_issues() -> None:
+    out = io.StringIO()
+
+    call_command("check", fail_level="WARNING", stdout=out)
+
+    assert out.getvalue() == "System check identified no issues (0 silenced).\n"
+
+
+def test_head_request_gets_headers_only() -> None:
+    response = client_for("alb-multi").head("/api/request/")
+
+    assert response.status == 200
+    assert response.header("content-type") == "application/json"
+    assert response.body == b""
+
+
+def test_other_methods_on_a_read_only_page_are_not_allowed() -> None:
+    response = client_for("http").options("/cookies/")
+
+    assert response.status == 405
+    assert response.header("allow") == "GET, HEAD"

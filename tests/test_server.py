@@ -1,0 +1,314 @@
+from __future__ import annotations
+
+import base64
+import http.client
+import json
+import logging
+import socket
+import threading
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+
+from apig_wsgi.server import LocalServer
+from tests.testing.apps import BINARY
+from tests.testing.apps import handler
+from tests.testing.apps import huge_handler
+from tests.testing.apps import malformed_handler
+from tests.testing.apps import raw_base64_handler
+
+
+@contextmanager
+def running(lambda_handler: Any = handler, **kwargs: Any) -> Iterator[LocalServer]:
+    server = LocalServer(("127.0.0.1", 0), lambda_handler, **kwargs)
+    thread = threading.Thread(target=server.serve_forever, args=(0.01,))
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        thread.join()
+        server.server_close()
+
+
+def urlopen(request: urllib.request.Request | str) -> Any:
+    return urllib.request.urlopen(request, timeout=30)
+
+
+def fetch(url: str) -> bytes:
+    with urlopen(url) as response:
+        body: bytes = response.read()
+    return body
+
+
+def connect(server: LocalServer) -> http.client.HTTPConnection:
+    return http.client.HTTPConnection("127.0.0.1", server.server_port, timeout=30)
+
+
+@pytest.mark.parametrize("format", ["rest", "http", "url", "alb-multi", "edge"])
+def test_urllib_post_echo(format: str) -> None:
+    with running(format=format, binary_media_types=["*/*"]) as server:
+        request = urllib.request.Request(
+            server.url + "caf%C3%A9/x?q=caf%C3%A9&r=a%2Bb%26c",
+            data=BINARY,
+            headers={"Content-Type": "application/octet-stream", "Cookie": "s=1"},
+            method="POST",
+        )
+        with urlopen(request) as response:
+            assert response.status == 201
+            assert response.reason == "Created"
+            assert response.headers.get_all("Set-Cookie") == [
+                "c1=1; Path=/",
+                "c2=2; Path=/",
+            ]
+            echo = json.loads(response.read())
+    assert echo["path_info"] == "/caf\u00c3\u00a9/x"
+    assert sorted(echo["query_string"].split("&")) == ["q=caf%C3%A9", "r=a%2Bb%26c"]
+    assert base64.b64decode(echo["body"]) == BINARY
+    assert echo["headers"]["HTTP_COOKIE"] == "s=1"
+    assert echo["remote_addr"] == "127.0.0.1"
+    assert echo["url_scheme"] == ("https" if format == "edge" else "http")
+
+
+def test_host_and_port_reach_the_app() -> None:
+    with running(format="http") as server, urlopen(server.url) as response:
+        echo = json.loads(response.read())
+    assert echo["headers"]["HTTP_HOST"] == f"127.0.0.1:{server.server_port}"
+    assert echo["headers"]["HTTP_X_FORWARDED_PORT"] == str(server.server_port)
+
+
+@pytest.mark.parametrize(
+    "method", ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+)
+def test_methods_with_http_client(method: str) -> None:
+    with running() as server:
+        connection = connect(server)
+        connection.request(method, "/m", body=b"x" if method != "GET" else None)
+        response = connection.getresponse()
+        body = response.read()
+        connection.close()
+    assert response.status == 201
+    if method == "HEAD":
+        assert body == b""
+        assert int(response.headers["Content-Length"]) > 0
+    else:
+        assert json.loads(body)["method"] == method
+
+
+def test_repeated_request_headers_and_response_headers() -> None:
+    with running(format="rest") as server:
+        connection = connect(server)
+        connection.putrequest("GET", "/h")
+        connection.putheader("X-Repeat", "one")
+        connection.putheader("X-Repeat", "two")
+        connection.endheaders()
+        response = connection.getresponse()
+        echo = json.loads(response.read())
+        connection.close()
+    assert echo["headers"]["HTTP_X_REPEAT"] == "one,two"
+    assert response.headers.get_all("X-Multi") == ["a", "b"]
+
+
+def test_unicode_and_reserved_query_string() -> None:
+    query = "q=" + quote("caf\u00e9 & co/?#=", safe="") + "&empty=&x=%2B"
+    with (
+        running(format="http") as server,
+        urlopen(server.url + "?" + query) as response,
+    ):
+        echo = json.loads(response.read())
+    assert echo["query_string"] == query
+
+
+def test_binary_download() -> None:
+    with running(format="http") as server, urlopen(server.url + "binary") as response:
+        assert response.read() == BINARY
+
+
+def test_rest_base64_body_without_binary_media_type_is_text() -> None:
+    with running(raw_base64_handler, format="rest") as server:
+        assert fetch(server.url) == base64.b64encode(b"\x89PNG")
+
+
+def test_rest_base64_body_with_binary_media_type_is_decoded() -> None:
+    with (
+        running(
+            raw_base64_handler, format="rest", binary_media_types=["image/png"]
+        ) as server,
+        urlopen(server.url) as response,
+    ):
+        assert response.read() == b"\x89PNG"
+
+
+def test_large_upload_and_download() -> None:
+    size = 3 * 1024 * 1024
+    with running(format="http") as server:
+        request = urllib.request.Request(server.url, data=b"\xff" * size, method="PUT")
+        with urlopen(request) as response:
+            assert len(base64.b64decode(json.loads(response.read())["body"])) == size
+        with urlopen(server.url + f"large?size={size}") as response:
+            assert response.read() == b"a" * size
+
+
+@pytest.mark.parametrize(("format", "status"), [("rest", 500), ("url", 413)])
+def test_request_over_lambda_limit_is_refused(
+    format: str, status: int, caplog: pytest.LogCaptureFixture
+) -> None:
+    with running(format=format) as server:
+        request = urllib.request.Request(
+            server.url, data=b"\xff" * (5 * 1024 * 1024), method="PUT"
+        )
+        with pytest.raises(urllib.error.HTTPError) as excinfo:
+            urlopen(request)
+    assert excinfo.value.code == status
+    excinfo.value.close()
+    assert f"The {format} integration refuses: the request is " in caplog.text
+
+
+def test_malformed_result_is_502(caplog: pytest.LogCaptureFixture) -> None:
+    with running(malformed_handler, format="rest") as server:
+        with pytest.raises(urllib.error.HTTPError) as excinfo:
+            urlopen(server.url)
+        assert excinfo.value.code == 502
+        assert excinfo.value.read() == b'{"message": "Internal server error"}'
+        excinfo.value.close()
+    assert (
+        "The rest integration would answer 502: statusCode must be an HTTP status "
+        "code, not 'twelve'." in caplog.text
+    )
+
+
+@pytest.mark.parametrize(
+    ("format", "status", "reason"),
+    [
+        ("rest", 502, "over the Lambda limit of 6291456 bytes"),
+        ("http", 500, "over the Lambda limit of 6291456 bytes"),
+        ("alb", 502, "over the ALB limit of 1048576 bytes"),
+    ],
+)
+def test_oversized_result_fails_like_aws(
+    format: str, status: int, reason: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    size = 2 * 1024 * 1024 if format == "alb" else 7 * 1024 * 1024
+    with running(huge_handler, format=format) as server:
+        with pytest.raises(urllib.error.HTTPError) as excinfo:
+            urlopen(server.url + f"?size={size}")
+        assert excinfo.value.code == status
+        excinfo.value.close()
+    assert reason in caplog.text
+
+
+def test_handler_exception_is_502_and_logged(caplog: pytest.LogCaptureFixture) -> None:
+    with running(format="alb") as server:
+        with pytest.raises(urllib.error.HTTPError) as excinfo:
+            urlopen(server.url + "error")
+        assert excinfo.value.code == 502
+        excinfo.value.close()
+    assert "The Lambda handler raised an exception." in caplog.text
+    assert "RuntimeError: the app failed" in caplog.text
+
+
+def test_concurrent_requests() -> None:
+    def fetch(number: int) -> tuple[int, str]:
+        with urlopen(server.url + f"n?i={number}") as response:
+            return number, json.loads(response.read())["query_string"]
+
+    with running(format="http") as server, ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(fetch, range(40)))
+    assert results == [(number, f"i={number}") for number in range(40)]
+
+
+def test_chunked_upload() -> None:
+    with running(format="http") as server:
+        connection = connect(server)
+        connection.request(
+            "POST", "/", body=iter([b"abc", b"", b"def"]), encode_chunked=True
+        )
+        echo = json.loads(connection.getresponse().read())
+        connection.close()
+    assert base64.b64decode(echo["body"]) == b"abcdef"
+    assert echo["headers"]["CONTENT_LENGTH"] == "6"
+
+
+def raw_exchange(server: LocalServer, request: bytes) -> bytes:
+    with socket.create_connection(
+        ("127.0.0.1", server.server_port), timeout=30
+    ) as sock:
+        sock.sendall(request)
+        chunks = []
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+@pytest.mark.parametrize(
+    ("request_bytes", "status_line"),
+    [
+        (
+            b"GET http://example.com/ HTTP/1.1\r\nConnection: close\r\n\r\n",
+            b"HTTP/1.1 400 Unsupported request target 'http://example.com/'",
+        ),
+        (
+            b"POST / HTTP/1.1\r\nContent-Length: x\r\nConnection: close\r\n\r\n",
+            b"HTTP/1.1 400 Invalid Content-Length 'x'",
+        ),
+        (
+            (
+                b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n"
+                b"Connection: close\r\n\r\nzz\r\n"
+            ),
+            b"HTTP/1.1 400 Invalid chunk size b'zz'",
+        ),
+    ],
+)
+def test_bad_requests_are_400(request_bytes: bytes, status_line: bytes) -> None:
+    with running() as server:
+        answer = raw_exchange(server, request_bytes)
+    assert answer.split(b"\r\n")[0] == status_line
+
+
+def test_chunked_upload_with_trailer() -> None:
+    with running(format="http") as server:
+        answer = raw_exchange(
+            server,
+            b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nConnection: close"
+            b"\r\n\r\n3;ext=1\r\nabc\r\n0\r\nX-Trailer: 1\r\n\r\n",
+        )
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.split(b"\r\n")[0] == b"HTTP/1.1 201 Created"
+    assert base64.b64decode(json.loads(body)["body"]) == b"abc"
+
+
+def test_one_log_line_per_request(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="apig_wsgi.server")
+    with running() as server, urlopen(server.url + "logged?x=1") as response:
+        size = len(response.read())
+        answer = raw_exchange(server, b"GET x HTTP/1.1\r\nConnection: close\r\n\r\n")
+    assert answer.startswith(b"HTTP/1.1 400 ")
+    lines = [r.getMessage() for r in caplog.records if r.name == "apig_wsgi.server"]
+    assert lines == [
+        f'127.0.0.1 "GET /logged?x=1 HTTP/1.1" 201 {size}',
+        "127.0.0.1 code 400, message Unsupported request target 'x'",
+    ]
+
+
+def test_unknown_format_is_refused() -> None:
+    with pytest.raises(ValueError, match=r"^Unknown event format 'soap', expected"):
+        LocalServer(("127.0.0.1", 0), handler, format="soap")
+
+
+def test_stage_for_a_format_without_stages_is_refused() -> None:
+    with pytest.raises(
+        ValueError, match=r"^Format 'alb' has no stages, got stage 'v1'\.$"
+    ):
+        LocalServer(("127.0.0.1", 0), handler, format="alb", stage="v1")
+
+
+def test_url() -> None:
+    with running() as server:
+        assert server.url == f"http://127.0.0.1:{server.server_port}/"
