@@ -14,10 +14,6 @@ from django.test import override_settings
 
 from tests.utils import EVENTS_DIR
 
-# The shared invoke implementation (apig_wsgi.cli) comes from the local
-# development work; until it is merged the command cannot run.
-pytest.importorskip("apig_wsgi.cli")
-
 REPO_ROOT = Path(__file__).parents[5]
 SETTINGS = "tests.contrib.django.project.settings"
 HOST = "abcdef1234.execute-api.us-east-1.amazonaws.com"
