@@ -108,7 +108,7 @@ class ApigContext:
 
     @cached_property
     def source_ip(self) -> str | None:
-        """The client address as AWS observed it (not client-controlled)."""
+        """``REMOTE_ADDR``: the client address AWS observed (see trusted_proxies)."""
         return _str_or_none(self._environ.get("REMOTE_ADDR")) or None
 
     @cached_property

@@ -12,9 +12,11 @@ from django.utils.module_loading import import_string
 from apig_wsgi.contrib.django.conf import describe_problem
 from apig_wsgi.contrib.django.conf import option_values
 from apig_wsgi.contrib.django.middleware import ApigContextMiddleware
+from apig_wsgi.options import OPTION_NAMES
 from apig_wsgi.options import SETTING_NAMES
 from apig_wsgi.options import SETTING_PREFIX
 from apig_wsgi.options import find_option_problems
+from apig_wsgi.options import setting_name
 
 MIDDLEWARE_PATH = "apig_wsgi.contrib.django.middleware.ApigContextMiddleware"
 GZIP_MIDDLEWARE_PATH = "django.middleware.gzip.GZipMiddleware"
@@ -47,9 +49,11 @@ def check_unknown_settings(**kwargs: Any) -> list[checks.CheckMessage]:
     for name in sorted(dir(settings)):
         if not name.startswith(SETTING_PREFIX) or name in SETTING_NAMES:
             continue
-        close = difflib.get_close_matches(name, SETTING_NAMES, n=1)
+        # Compare without the shared prefix, which would make every name look close.
+        suffix = name[len(SETTING_PREFIX) :].lower()
+        close = difflib.get_close_matches(suffix, OPTION_NAMES, n=1)
         if close:
-            hint = f"Did you mean {close[0]}?"
+            hint = f"Did you mean {setting_name(close[0])}?"
         else:
             hint = f"The apig-wsgi settings are: {', '.join(SETTING_NAMES)}."
         warnings.append(

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import pytest
 from django.core import checks
 from django.test import override_settings
 
@@ -64,10 +65,44 @@ class TestSettingTypes:
             )
         ]
 
+    @pytest.mark.parametrize(
+        ("setting", "value", "check_id"),
+        [
+            ("APIG_WSGI_NON_HTTP_HANDLER", 42, "apig_wsgi.E001"),
+            ("APIG_WSGI_NON_HTTP_HANDLER", "no_such_module:handle", "apig_wsgi.E002"),
+            ("APIG_WSGI_CATCH_EXCEPTIONS", "yes", "apig_wsgi.E001"),
+            ("APIG_WSGI_FAILURE_STATUS_CODES", 500, "apig_wsgi.E001"),
+            ("APIG_WSGI_FAILURE_STATUS_CODES", [700], "apig_wsgi.E002"),
+            ("APIG_WSGI_ACCESS_LOG", "xml", "apig_wsgi.E002"),
+            ("APIG_WSGI_TRUSTED_PROXIES", -1, "apig_wsgi.E002"),
+        ],
+    )
+    def test_production_settings_are_checked(
+        self, setting: str, value: object, check_id: str
+    ) -> None:
+        with override_settings(**{setting: value}):
+            assert ids(check_settings()) == [check_id]
+
+    @override_settings(APIG_WSGI_ACCESS_LOG="xml")
+    def test_message_names_the_setting(self) -> None:
+        assert check_settings() == [
+            checks.Error(
+                "APIG_WSGI_ACCESS_LOG is invalid: access_log must be None, 'text' or "
+                "'json', not 'xml'.",
+                hint="Use 'json' for CloudWatch Logs Insights, 'text' for people.",
+                id="apig_wsgi.E002",
+            )
+        ]
+
     @override_settings(
         APIG_WSGI_BINARY_SUPPORT=True,
         APIG_WSGI_NON_BINARY_CONTENT_TYPE_PREFIXES=("text/", "application/xml"),
         APIG_WSGI_SCRIPT_NAME="auto",
+        APIG_WSGI_NON_HTTP_HANDLER="apig_wsgi.contrib.django.manage:handle_manage_event",
+        APIG_WSGI_CATCH_EXCEPTIONS=True,
+        APIG_WSGI_FAILURE_STATUS_CODES=range(500, 600),
+        APIG_WSGI_ACCESS_LOG="json",
+        APIG_WSGI_TRUSTED_PROXIES=1,
     )
     def test_valid_settings_pass(self) -> None:
         assert check_settings() == []
@@ -92,20 +127,33 @@ class TestUnknownSettings:
             )
         ]
 
-    @override_settings(APIG_WSGI_ZZZ=1, APIG_WSGI_SCRIPTNAME="auto")
+    @override_settings(APIG_WSGI_DEBUG=True, APIG_WSGI_SCRIPTNAME="auto")
     def test_unrelated_name_is_w001_listing_settings(self) -> None:
         assert check_unknown_settings() == [
+            checks.Warning(
+                "Unknown setting APIG_WSGI_DEBUG: apig-wsgi ignores it.",
+                hint="The apig-wsgi settings are: APIG_WSGI_BINARY_SUPPORT, "
+                "APIG_WSGI_NON_BINARY_CONTENT_TYPE_PREFIXES, APIG_WSGI_SCRIPT_NAME, "
+                "APIG_WSGI_NON_HTTP_HANDLER, APIG_WSGI_CATCH_EXCEPTIONS, "
+                "APIG_WSGI_FAILURE_STATUS_CODES, APIG_WSGI_ACCESS_LOG, "
+                "APIG_WSGI_TRUSTED_PROXIES.",
+                id="apig_wsgi.W001",
+            ),
             checks.Warning(
                 "Unknown setting APIG_WSGI_SCRIPTNAME: apig-wsgi ignores it.",
                 hint="Did you mean APIG_WSGI_SCRIPT_NAME?",
                 id="apig_wsgi.W001",
             ),
+        ]
+
+    @override_settings(APIG_WSGI_TRUSTED_PROXY=1)
+    def test_singular_of_plural_setting_is_w001_with_suggestion(self) -> None:
+        assert check_unknown_settings() == [
             checks.Warning(
-                "Unknown setting APIG_WSGI_ZZZ: apig-wsgi ignores it.",
-                hint="The apig-wsgi settings are: APIG_WSGI_BINARY_SUPPORT, "
-                "APIG_WSGI_NON_BINARY_CONTENT_TYPE_PREFIXES, APIG_WSGI_SCRIPT_NAME.",
+                "Unknown setting APIG_WSGI_TRUSTED_PROXY: apig-wsgi ignores it.",
+                hint="Did you mean APIG_WSGI_TRUSTED_PROXIES?",
                 id="apig_wsgi.W001",
-            ),
+            )
         ]
 
     @override_settings(APIG_WSGI_BINARY_SUPPORT=True)

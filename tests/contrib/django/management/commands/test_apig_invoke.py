@@ -14,10 +14,6 @@ from django.test import override_settings
 
 from tests.utils import EVENTS_DIR
 
-# The shared invoke implementation (apig_wsgi.cli) comes from the local
-# development work; until it is merged the command cannot run.
-pytest.importorskip("apig_wsgi.cli")
-
 REPO_ROOT = Path(__file__).parents[5]
 SETTINGS = "tests.contrib.django.project.settings"
 HOST = "abcdef1234.execute-api.us-east-1.amazonaws.com"
@@ -149,7 +145,8 @@ class TestCallCommand:
 
         assert str(excinfo.value) == (
             "invalid event: Unknown event format with 'source': not an event from "
-            "API Gateway, a Function URL, an ALB, VPC Lattice or Lambda@Edge."
+            "API Gateway, a Function URL, an ALB, VPC Lattice or Lambda@Edge. Pass "
+            "non_http_handler to handle other events."
         )
         assert excinfo.value.returncode == 1
 
