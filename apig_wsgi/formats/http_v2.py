@@ -89,7 +89,7 @@ class HttpV2Format(EventFormat):
         for name, value in response.headers:
             lower_name = name.lower()
             if lower_name == "set-cookie":
-                cookies.append(value)
+                cookies.append(value.strip())
             elif lower_name in headers:
                 headers[lower_name] += ", " + value
             else:

@@ -44,9 +44,10 @@ CHROMIUM_FLAGS = (
 
 # The local server's formats, their stage, and the URL path of the site root
 # (a REST API serves its stage under /<stage>/, as on AWS).
+# Each format's stage; the server prints its URL with the stage included.
 FORMATS = {
-    "rest": ("live", "live/"),
-    "http": (None, ""),
+    "rest": "live",
+    "http": None,
 }
 
 
@@ -107,26 +108,12 @@ def start_server(format: str, stage: str | None) -> tuple[subprocess.Popen[str],
     return process, match.group(1)
 
 
-# The local server passes the URL path on as the REST event's path, stage and
-# all, while API Gateway removes the stage: /live/ reaches the app as
-# /live/live/. The example's links (reverse() with the stage in SCRIPT_NAME)
-# need the server to strip it, which is asked of the local server's work.
-STAGE_NOT_STRIPPED = pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="the local server does not remove the REST stage from the URL path",
-)
-
-
-@pytest.fixture(
-    params=[pytest.param("rest", marks=STAGE_NOT_STRIPPED), pytest.param("http")]
-)
+@pytest.fixture(params=["rest", "http"])
 def site(request: pytest.FixtureRequest) -> Iterator[tuple[str, str]]:
     format = request.param
-    stage, root = FORMATS[format]
-    process, url = start_server(format, stage)
+    process, url = start_server(format, FORMATS[format])
     try:
-        yield format, url + root
+        yield format, url
     finally:
         process.terminate()
         process.wait(timeout=30)

@@ -217,3 +217,10 @@ class TestHttpV2Malformed:
         event = v2_event()
         event["rawPath"] = "a/b"
         assert environ_of(event)["PATH_INFO"] == "/a/b"
+
+
+def test_set_cookie_surrounding_spaces_are_stripped() -> None:
+    app = make_app(
+        "200 OK", [("Content-Type", "text/plain"), ("Set-Cookie", " a=1; Path=/ ")]
+    )
+    assert make_lambda_handler(app)(v2_event(), None)["cookies"] == ["a=1; Path=/"]
