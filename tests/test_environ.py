@@ -137,3 +137,18 @@ class TestHeaderValues:
         with pytest.raises(InvalidEventError) as excinfo:
             self.run(event)
         assert str(excinfo.value) == "Expected path to be a string, got NoneType: None"
+
+
+class TestStrictBase64:
+    @pytest.mark.parametrize("text", ["aGk=", "aGVsbG8gd29ybGQ=", "", "/+/+", "AAAA"])
+    def test_valid(self, text: str) -> None:
+        import base64
+
+        assert environ.strict_b64decode(text) == base64.b64decode(text, validate=True)
+
+    @pytest.mark.parametrize("text", ["aGk=\\n", "a Gk=", "aG-k", "aGk=é", "aG=k="])
+    def test_invalid(self, text: str) -> None:
+        import binascii
+
+        with pytest.raises(binascii.Error):
+            environ.strict_b64decode(text)

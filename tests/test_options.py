@@ -185,7 +185,7 @@ class TestOptionsObject:
     def test_read_only(self) -> None:
         options = build_options({})
         with pytest.raises(AttributeError) as excinfo:
-            options.binary_support = True  # type: ignore[misc]
+            options.binary_support = True
         assert (
             str(excinfo.value) == "Options are read-only, cannot set 'binary_support'."
         )
