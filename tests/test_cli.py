@@ -435,18 +435,20 @@ class TestServe:
         def client() -> None:
             url = f"http://127.0.0.1:{port}/v1/binary"
             deadline = time.monotonic() + 60
-            while not returned.is_set() and time.monotonic() < deadline:
-                try:
-                    with urllib.request.urlopen(url, timeout=30) as response:
-                        answers.append(response.read())
-                except OSError:
-                    time.sleep(0.01)
-                else:
-                    break
-            # Ctrl-C, as the terminal would send it to the serving process; also
-            # after the deadline, so that a failure cannot hang the test run.
-            if not returned.is_set():
-                os.kill(os.getpid(), signal.SIGINT)
+            try:
+                while not returned.is_set() and time.monotonic() < deadline:
+                    try:
+                        with urllib.request.urlopen(url, timeout=30) as response:
+                            answers.append(response.read())
+                    except OSError:
+                        time.sleep(0.01)
+                    else:
+                        break
+            finally:
+                # Ctrl-C, as the terminal would send it to the serving process;
+                # also on a failure, so that the test cannot hang the run.
+                if not returned.is_set():
+                    os.kill(os.getpid(), signal.SIGINT)
 
         thread = threading.Thread(target=client)
         thread.start()
