@@ -11,8 +11,12 @@ import argparse
 import errno
 import json
 import logging
+import signal
 import sys
+from collections.abc import Iterator
 from collections.abc import Sequence
+from contextlib import contextmanager
+from types import FrameType
 from typing import Any
 from typing import TextIO
 
@@ -345,7 +349,7 @@ def _serve(handler: LambdaHandler, kind: str, args: argparse.Namespace) -> int:
                 f"Error: cannot listen on {args.host}:{args.port}: {exc}\n"
             )
         return 1
-    with server:
+    with server, _stopped_by_signals():
         sys.stderr.write(
             f"Serving {args.app} ({kind}) as {args.format} events on {server.url}\n"
             "Press Ctrl-C to stop.\n"
@@ -356,3 +360,25 @@ def _serve(handler: LambdaHandler, kind: str, args: argparse.Namespace) -> int:
         except KeyboardInterrupt:
             sys.stderr.write("Stopped.\n")
     return 0
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+@contextmanager
+def _stopped_by_signals() -> Iterator[None]:
+    """Stop on Ctrl-C and on SIGTERM, as ``kill`` and process managers send it.
+
+    SIGINT gets its handler back too: a shell ignores it in the commands it
+    starts in the background, and Python then never raises KeyboardInterrupt.
+    """
+    previous = {
+        signum: signal.signal(signum, _interrupt)
+        for signum in (signal.SIGINT, signal.SIGTERM)
+    }
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)

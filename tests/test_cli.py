@@ -482,20 +482,27 @@ class TestServe:
         )
 
 
-def test_sigint_stops_the_server_subprocess() -> None:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "apig_wsgi", "serve", APP, "--port", "0"],
-        cwd=ROOT,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+@pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM])
+def test_signal_stops_the_server_subprocess(stop_signal: signal.Signals) -> None:
+    # Start it as a shell starts a background job, with SIGINT ignored, which
+    # the server must undo for Ctrl-C to work.
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "apig_wsgi", "serve", APP, "--port", "0"],
+            cwd=ROOT,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+    finally:
+        signal.signal(signal.SIGINT, previous)
     assert process.stderr is not None
     first = process.stderr.readline()
     url = first.rstrip().rpartition(" ")[2]
     assert first == f"Serving {APP} (wsgi) as http events on {url}\n"
     with urllib.request.urlopen(url + "sub?x=1", timeout=30) as response:
         assert json.loads(response.read())["query_string"] == "x=1"
-    process.send_signal(signal.SIGINT)
+    process.send_signal(stop_signal)
     assert process.wait(timeout=60) == 0
     rest = process.stderr.read()
     process.stderr.close()
