@@ -141,6 +141,9 @@ def import_ms(
 
     With the cpu clock, the time is the child's user + system CPU time.
     """
+    # The children run in a neutral directory, so that no checkout on the
+    # path shadows the package under test; a fresh clone has none yet.
+    VENVS.mkdir(parents=True, exist_ok=True)
 
     def once(code: str) -> float:
         before = resource.getrusage(resource.RUSAGE_CHILDREN)

@@ -100,10 +100,12 @@ def start_server(format: str, stage: str | None) -> tuple[subprocess.Popen[str],
     )
     assert process.stderr is not None
     first_line = process.stderr.readline()
-    match = re.search(r" on (http://127\.0\.0\.1:\d+/)$", first_line.strip())
+    # The URL includes the stage, as API Gateway's would.
+    match = re.search(r" on (http://127\.0\.0\.1:\d+/\S*)$", first_line.strip())
     if match is None:
         process.kill()
         process.wait()
+        process.stderr.close()
         pytest.fail(f"The local server did not start: {first_line}")
     return process, match.group(1)
 
