@@ -1,7 +1,7 @@
 """A typed, read-only view of the AWS request behind a WSGI environ.
 
-Framework integrations attach an ``ApigContext`` to their request objects
-(``request.apig_context`` in Django, ``flask.g`` / the request in Flask).
+Django exposes it as ``request.apig_context``; Flask as ``apig_context`` and
+``get_apig_context()`` in ``apig_wsgi.contrib.flask``, cached in the environ.
 """
 
 from __future__ import annotations
