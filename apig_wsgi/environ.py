@@ -220,9 +220,7 @@ def strict_b64decode(text: str) -> bytes:
     return data
 
 
-def decode_body(body: object, is_base64: object, what: str = "body") -> bytes:
-    if body is None or body == "":
-        return b""
+def decode_body(body: object, is_base64: object, what: str) -> bytes:
     if body.__class__ is not str:
         raise InvalidEventError(
             f"Expected {what} to be a string or null, got {type(body).__name__}: "
@@ -238,9 +236,17 @@ def decode_body(body: object, is_base64: object, what: str = "body") -> bytes:
     return body.encode("utf-8")
 
 
-def set_body(environ: dict[str, Any], body: bytes) -> None:
-    environ["CONTENT_LENGTH"] = str(len(body))
-    environ["wsgi.input"] = BytesIO(body)
+def set_body(
+    environ: dict[str, Any], body: object, is_base64: object, what: str = "body"
+) -> None:
+    """Decode the event's body into ``wsgi.input`` and ``CONTENT_LENGTH``."""
+    if body is None or body == "":
+        environ["CONTENT_LENGTH"] = "0"
+        environ["wsgi.input"] = BytesIO()
+        return
+    data = decode_body(body, is_base64, what)
+    environ["CONTENT_LENGTH"] = str(len(data))
+    environ["wsgi.input"] = BytesIO(data)
 
 
 def set_server(
@@ -255,10 +261,12 @@ def set_server(
     environ["wsgi.url_scheme"] = scheme
 
     host = environ.get("HTTP_HOST") or fallback_host or DEFAULT_SERVER_NAME
-    name, colon, host_port = host.rpartition(":")
-    if not colon or host.endswith("]"):
-        name, host_port = host, ""
-    environ["SERVER_NAME"] = name
+    host_port = ""
+    if ":" in host:
+        name, _, port_part = host.rpartition(":")
+        if not host.endswith("]"):  # an IPv6 address without a port
+            host, host_port = name, port_part
+    environ["SERVER_NAME"] = host
 
     port = environ.get("HTTP_X_FORWARDED_PORT", "")
     if not port.isdigit():

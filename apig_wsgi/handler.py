@@ -112,7 +112,7 @@ def describe_malformation(exc: Exception) -> str:
 
 
 def internal_server_error() -> BufferedResponse:
-    return BufferedResponse(
+    return BufferedResponse.complete(
         "500 Internal Server Error",
         [("Content-Type", "text/plain; charset=utf-8")],
         b"Internal Server Error",

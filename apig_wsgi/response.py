@@ -17,23 +17,46 @@ if TYPE_CHECKING:
     WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
+# Apps send the same few status lines; parsing each once is enough.
+_STATUS_CODES: dict[str, int] = {}
+_STATUS_CODES_LIMIT = 256
+
+
+def parse_status(status: object) -> int:
+    if type(status) is not str:
+        raise TypeError(
+            f"The WSGI status must be a str such as '200 OK', not {status!r}."
+        )
+    if not (len(status) > 4 and status[:3].isdigit() and status[3] == " "):
+        raise ValueError(f"Invalid WSGI status {status!r}: expected e.g. '200 OK'.")
+    status_code = int(status[:3])
+    if len(_STATUS_CODES) < _STATUS_CODES_LIMIT:
+        _STATUS_CODES[status] = status_code
+    return status_code
+
+
 class BufferedResponse:
     """Collects status, headers and body; Lambda can only return them whole."""
 
     __slots__ = ("body_started", "chunks", "headers", "status", "status_code")
 
-    def __init__(
-        self,
-        status: str = "",
-        headers: list[tuple[str, str]] | None = None,
-        body: bytes = b"",
-    ) -> None:
-        self.status = status
-        self.status_code = int(status[:3]) if status else 0
-        self.headers: list[tuple[str, str]] = headers or []
-        self.chunks: list[bytes] = [body] if body else []
+    def __init__(self) -> None:
+        self.status = ""
+        self.status_code = 0
+        self.headers: list[tuple[str, str]] = []
+        self.chunks: list[bytes] = []
         # PEP 3333 counts headers as sent from the first non-empty body chunk.
         self.body_started = False
+
+    @classmethod
+    def complete(
+        cls, status: str, headers: list[tuple[str, str]], body: bytes
+    ) -> BufferedResponse:
+        """A response made here rather than by the application."""
+        response = cls()
+        response.start_response(status, headers)
+        response.write(body)
+        return response
 
     def start_response(
         self,
@@ -48,14 +71,11 @@ class BufferedResponse:
             raise RuntimeError(
                 "start_response() was called a second time without exc_info."
             )
-        if status.__class__ is not str:
-            raise TypeError(
-                f"The WSGI status must be a str such as '200 OK', not {status!r}."
-            )
-        if not (len(status) > 4 and status[:3].isdigit() and status[3] == " "):
-            raise ValueError(f"Invalid WSGI status {status!r}: expected e.g. '200 OK'.")
+        status_code = _STATUS_CODES.get(status) if status.__class__ is str else None
+        if status_code is None:
+            status_code = parse_status(status)
         self.status = status
-        self.status_code = int(status[:3])
+        self.status_code = status_code
         self.headers = headers
         return self.write
 
@@ -88,9 +108,11 @@ def run_wsgi_app(app: WSGIApp, environ: dict[str, Any]) -> BufferedResponse:
             else:
                 response.write(chunk)
     finally:
-        close = getattr(result, "close", None)
-        if close is not None:
-            close()
+        # Looking for close() on a list, the usual result, costs an exception.
+        if result.__class__ is not list:
+            close = getattr(result, "close", None)
+            if close is not None:
+                close()
     if not response.status:
         raise RuntimeError(
             "The WSGI application returned without calling start_response()."

@@ -54,14 +54,32 @@ class BodyEncoder:
                 content_type = value.lower()
         return not content_type.startswith(self.prefixes)
 
-    def encode(self, response: BufferedResponse) -> tuple[str, bool]:
-        """Return the body string and whether it is base64."""
+    def encode(
+        self,
+        response: BufferedResponse,
+        lowered_headers: dict[str, str] | None = None,
+    ) -> tuple[str, bool]:
+        """Return the body string and whether it is base64.
+
+        ``lowered_headers``, the response headers already folded under
+        lower-case names, spares a second pass over the header list.
+        """
         chunks = response.chunks
         if not chunks:
             return "", False
         body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
-        if self.binary_support and self.is_binary(response.headers):
-            return b64encode(body), True
+        if self.binary_support:
+            if lowered_headers is None:
+                binary = self.is_binary(response.headers)
+            else:
+                encoding = lowered_headers.get("content-encoding")
+                binary = (
+                    encoding is not None and encoding.strip().lower() != "identity"
+                ) or not lowered_headers.get("content-type", "").lower().startswith(
+                    self.prefixes
+                )
+            if binary:
+                return b64encode(body), True
         try:
             return body.decode("utf-8"), False
         except UnicodeDecodeError as exc:
@@ -149,7 +167,7 @@ def json_size(result: dict[str, Any]) -> int:
 
 
 def too_large_response() -> BufferedResponse:
-    return BufferedResponse(
+    return BufferedResponse.complete(
         TOO_LARGE_STATUS,
         [("Content-Type", "text/plain; charset=utf-8")],
         TOO_LARGE_BODY,

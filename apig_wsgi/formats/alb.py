@@ -5,7 +5,6 @@ from __future__ import annotations
 from apig_wsgi import environ_keys
 from apig_wsgi.environ import add_multi_value_headers
 from apig_wsgi.environ import add_single_value_headers
-from apig_wsgi.environ import decode_body
 from apig_wsgi.environ import decode_path
 from apig_wsgi.environ import last_forwarded_for
 from apig_wsgi.environ import mapping
@@ -60,7 +59,7 @@ class AlbFormat(EventFormat):
             query = "&".join(f"{name}={value}" for name, value in pairs.items())
         environ["QUERY_STRING"] = to_wsgi_str(query)
 
-        set_body(environ, decode_body(event.get("body"), event.get("isBase64Encoded")))
+        set_body(environ, event.get("body"), event.get("isBase64Encoded"))
         environ["REMOTE_ADDR"] = last_forwarded_for(environ) or environ["REMOTE_ADDR"]
         # Health checks carry no Host header; set_server still fills the names.
         set_server(environ, "", "http")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from apig_wsgi import environ_keys
 from apig_wsgi.environ import add_header
-from apig_wsgi.environ import decode_body
 from apig_wsgi.environ import decode_path
 from apig_wsgi.environ import mapping
 from apig_wsgi.environ import sequence
@@ -95,10 +94,7 @@ class EdgeFormat(EventFormat):
                 len(body.get("data") or ""),
             )
         set_body(
-            environ,
-            decode_body(
-                body.get("data"), body.get("encoding") == "base64", "body data"
-            ),
+            environ, body.get("data"), body.get("encoding") == "base64", "body data"
         )
         environ["REMOTE_ADDR"] = request.get("clientIp") or environ["REMOTE_ADDR"]
         set_server(environ, config.get("distributionDomainName") or "", "https")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from apig_wsgi import environ_keys
 from apig_wsgi.environ import add_single_value_headers
-from apig_wsgi.environ import decode_body
 from apig_wsgi.environ import decode_path
 from apig_wsgi.environ import mapping
 from apig_wsgi.environ import sequence
@@ -73,7 +72,7 @@ class HttpV2Format(EventFormat):
                 )
             )
 
-        set_body(environ, decode_body(event.get("body"), event.get("isBase64Encoded")))
+        set_body(environ, event.get("body"), event.get("isBase64Encoded"))
         environ["REMOTE_ADDR"] = http.get("sourceIp") or environ["REMOTE_ADDR"]
         set_server(environ, domain_name, "https")
         if self.fixed_script_name or self.auto_script_name:
@@ -83,7 +82,6 @@ class HttpV2Format(EventFormat):
         return environ
 
     def result(self, response: BufferedResponse, environ: dict[str, Any]) -> Result:
-        body, is_base64 = self.encoder.encode(response)
         headers: dict[str, str] = {}
         cookies: list[str] = []
         for name, value in response.headers:
@@ -94,6 +92,7 @@ class HttpV2Format(EventFormat):
                 headers[lower_name] += ", " + value
             else:
                 headers[lower_name] = value
+        body, is_base64 = self.encoder.encode(response, headers)
         return (
             {
                 "statusCode": response.status_code,

@@ -5,7 +5,6 @@ from __future__ import annotations
 from apig_wsgi import environ_keys
 from apig_wsgi.environ import add_multi_value_headers
 from apig_wsgi.environ import add_single_value_headers
-from apig_wsgi.environ import decode_body
 from apig_wsgi.environ import decode_path
 from apig_wsgi.environ import encode_query
 from apig_wsgi.environ import last_forwarded_for
@@ -38,7 +37,7 @@ class LatticeV2Format(EventFormat):
         environ[environ_keys.MULTI_VALUE_HEADERS] = True
         query = mapping(event.get("queryStringParameters"), "queryStringParameters")
         environ["QUERY_STRING"] = encode_query(query)
-        set_body(environ, decode_body(event.get("body"), event.get("isBase64Encoded")))
+        set_body(environ, event.get("body"), event.get("isBase64Encoded"))
         self.finish(environ)
         return environ
 
@@ -79,8 +78,6 @@ class LatticeV1Format(LatticeV2Format):
         environ["PATH_INFO"] = decode_path(path)
         environ["QUERY_STRING"] = to_wsgi_str(query)
         add_single_value_headers(environ, event.get("headers"))
-        set_body(
-            environ, decode_body(event.get("body"), event.get("is_base64_encoded"))
-        )
+        set_body(environ, event.get("body"), event.get("is_base64_encoded"))
         self.finish(environ)
         return environ

@@ -5,7 +5,6 @@ from __future__ import annotations
 from apig_wsgi import environ_keys
 from apig_wsgi.environ import add_multi_value_headers
 from apig_wsgi.environ import add_single_value_headers
-from apig_wsgi.environ import decode_body
 from apig_wsgi.environ import decode_path
 from apig_wsgi.environ import encode_query
 from apig_wsgi.environ import last_forwarded_for
@@ -73,7 +72,7 @@ class RestFormat(EventFormat):
             mapping(multi_query, "multiValueQueryStringParameters")
             environ["QUERY_STRING"] = ""
 
-        set_body(environ, decode_body(event.get("body"), event.get("isBase64Encoded")))
+        set_body(environ, event.get("body"), event.get("isBase64Encoded"))
 
         identity = request_context.get("identity")
         source_ip = identity.get("sourceIp") if isinstance(identity, dict) else None
