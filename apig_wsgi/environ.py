@@ -56,21 +56,23 @@ def to_wsgi_str(value: str) -> str:
     return value.encode("utf-8").decode("latin-1")
 
 
-def bad_header_value(name: str, value: object) -> InvalidEventError:
-    return InvalidEventError(
-        f"Header {name!r} has a value of type {type(value).__name__}, "
-        f"expected a string: {value!r:.60}"
-    )
-
-
-def add_header(environ: dict[str, Any], name: str, value: str) -> None:
+def wsgi_header_value(name: str, value: object) -> str:
     if value.__class__ is not str:
-        raise bad_header_value(name, value)
+        raise InvalidEventError(
+            f"Header {name!r} has a value of type {type(value).__name__}, "
+            f"expected a string: {value!r:.60}"
+        )
+    return to_wsgi_str(value)
+
+
+def add_header(environ: dict[str, Any], name: str, value: object) -> None:
+    if value.__class__ is not str or not value.isascii():
+        value = wsgi_header_value(name, value)
     key = _KEY_CACHE.get(name) or environ_key(name)
-    if not value.isascii():
-        value = value.encode("utf-8").decode("latin-1")
-    existing = environ.get(key)
-    environ[key] = value if existing is None else existing + "," + value
+    if key in environ:
+        environ[key] += "," + value
+    else:
+        environ[key] = value
 
 
 # The two loops below inline add_header: they run for every header of every
@@ -82,13 +84,16 @@ def add_single_value_headers(environ: dict[str, Any], headers: object) -> None:
         headers = mapping(headers, "headers")
     cache = _KEY_CACHE
     for name, value in headers.items():
-        if value.__class__ is not str:
-            raise bad_header_value(name, value)
-        key = cache.get(name) or environ_key(name)
-        if not value.isascii():
-            value = value.encode("utf-8").decode("latin-1")
-        existing = environ.get(key)
-        environ[key] = value if existing is None else existing + "," + value
+        if value.__class__ is not str or not value.isascii():
+            value = wsgi_header_value(name, value)
+        try:
+            key = cache[name]
+        except KeyError:
+            key = environ_key(name)
+        if key in environ:
+            environ[key] += "," + value
+        else:
+            environ[key] = value
 
 
 def add_multi_value_headers(environ: dict[str, Any], headers: object) -> None:
@@ -96,29 +101,37 @@ def add_multi_value_headers(environ: dict[str, Any], headers: object) -> None:
         headers = mapping(headers, "multiValueHeaders")
     cache = _KEY_CACHE
     for name, values in headers.items():
-        if values.__class__ is list:
-            if len(values) == 1:
-                value = values[0]
-            elif not values:
-                continue
-            else:
-                try:
-                    value = ",".join(values)
-                except TypeError:
-                    wrong = next(item for item in values if item.__class__ is not str)
-                    raise bad_header_value(name, wrong) from None
-        elif values.__class__ is str:
-            # Some published VPC Lattice samples give a lone string here.
-            value = values
+        if values.__class__ is list and len(values) == 1:
+            value = values[0]
         else:
-            raise not_a_list(values, name)
-        if value.__class__ is not str:
-            raise bad_header_value(name, value)
-        key = cache.get(name) or environ_key(name)
-        if not value.isascii():
-            value = value.encode("utf-8").decode("latin-1")
-        existing = environ.get(key)
-        environ[key] = value if existing is None else existing + "," + value
+            value = join_header_values(name, values)
+            if value is None:
+                continue
+        if value.__class__ is not str or not value.isascii():
+            value = wsgi_header_value(name, value)
+        try:
+            key = cache[name]
+        except KeyError:
+            key = environ_key(name)
+        if key in environ:
+            environ[key] += "," + value
+        else:
+            environ[key] = value
+
+
+def join_header_values(name: str, values: object) -> str | None:
+    """One value for a multi-value header that is not a one-item list."""
+    if values.__class__ is str:
+        # Some published VPC Lattice samples give a lone string here.
+        return values
+    if values.__class__ is not list:
+        raise not_a_list(values, name)
+    if not values:
+        return None
+    wrong = [value for value in values if value.__class__ is not str]
+    if wrong:
+        wsgi_header_value(name, wrong[0])
+    return ",".join(values)
 
 
 _UNRESERVED = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~"
@@ -130,7 +143,7 @@ _QUOTED_BYTES = tuple(
 
 
 def quote_query_part(text: Any) -> str:
-    """Percent-encode a query name or value that needs it (callers check)."""
+    """Percent-encode a query name or value as an HTML form would."""
     if text.__class__ is not str:
         raise InvalidEventError(
             "Expected query string names and values to be strings, got "
@@ -141,17 +154,16 @@ def quote_query_part(text: Any) -> str:
 
 def encode_query(parameters: dict[str, Any]) -> str:
     """Encode decoded parameters (``name: value`` or ``name: [values]``) once."""
-    # quote_query_part is only called for text that needs quoting (or is not
-    # a string): most names and values are plain and pass the rstrip test.
-    unreserved = _UNRESERVED
+    # Most names and values are plain ASCII letters and digits, which two
+    # quick checks find; quote_query_part sees the rest (and non-strings).
     parts = []
     for name, values in parameters.items():
-        if name.__class__ is not str or name.rstrip(unreserved):
+        if not (name.__class__ is str and name.isalnum() and name.isascii()):
             name = quote_query_part(name)
         if values.__class__ is not list:
             values = (values,)
         for value in values:
-            if value.__class__ is not str or value.rstrip(unreserved):
+            if not (value.__class__ is str and value.isalnum() and value.isascii()):
                 value = quote_query_part(value)
             parts.append(f"{name}={value}")
     return "&".join(parts)
