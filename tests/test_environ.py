@@ -121,6 +121,19 @@ class TestHeaderValues:
             "Expected multiValueHeaders to be an object or null, got list: []"
         )
 
+    def test_single_value_names_differing_in_case_are_joined(self) -> None:
+        event = load_event("aws-lambda-go/apigw-v2-request-no-authorizer.json")
+        event["headers"].update({"X-Name": "a", "x-name": "b"})
+        assert self.run(event)["HTTP_X_NAME"] == "a,b"
+
+    def test_multi_value_names_differing_in_case_are_joined(self) -> None:
+        event = {
+            "httpMethod": "GET",
+            "path": "/",
+            "multiValueHeaders": {"X-Name": ["a", "b"], "x-name": ["c"]},
+        }
+        assert self.run(event)["HTTP_X_NAME"] == "a,b,c"
+
     def test_single_value_unicode_header(self) -> None:
         event = load_event("aws-lambda-go/apigw-v2-request-no-authorizer.json")
         event["headers"]["x-name"] = "Zoë"

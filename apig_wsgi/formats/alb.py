@@ -32,8 +32,19 @@ class AlbFormat(EventFormat):
     def environ(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
         environ = self.new_environ(event, context)
         environ[environ_keys.REQUEST_CONTEXT] = event["requestContext"]
-        environ["REQUEST_METHOD"] = string(event["httpMethod"], "httpMethod")
-        environ["PATH_INFO"] = decode_path(string(event["path"], "path"))
+        method = event["httpMethod"]
+        environ["REQUEST_METHOD"] = (
+            method if method.__class__ is str else string(method, "httpMethod")
+        )
+        path = event["path"]
+        environ["PATH_INFO"] = (
+            path
+            if path.__class__ is str
+            and path[:1] == "/"
+            and "%" not in path
+            and path.isascii()
+            else decode_path(string(path, "path"))
+        )
 
         # The target group's multi-value setting picks the keys, and the
         # response has to use the same style.
@@ -56,8 +67,12 @@ class AlbFormat(EventFormat):
             )
         else:
             pairs = mapping(event.get("queryStringParameters"), "queryStringParameters")
-            query = "&".join(f"{name}={value}" for name, value in pairs.items())
-        environ["QUERY_STRING"] = to_wsgi_str(query)
+            query = (
+                "&".join([f"{name}={value}" for name, value in pairs.items()])
+                if pairs
+                else ""
+            )
+        environ["QUERY_STRING"] = query if query.isascii() else to_wsgi_str(query)
 
         set_body(environ, event.get("body"), event.get("isBase64Encoded"))
         environ["REMOTE_ADDR"] = last_forwarded_for(environ) or environ["REMOTE_ADDR"]

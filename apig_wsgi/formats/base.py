@@ -41,12 +41,12 @@ class EventFormat:
         )
         self.auto_script_name = options.script_name == SCRIPT_NAME_AUTO
         self.fixed_script_name = "" if self.auto_script_name else options.script_name
+        self.base_environ = {**BASE_ENVIRON, environ_keys.EVENT_FORMAT: self.name}
 
     def new_environ(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
-        environ = BASE_ENVIRON.copy()
+        environ = self.base_environ.copy()
         environ[environ_keys.FULL_EVENT] = event
         environ[environ_keys.CONTEXT] = context
-        environ[environ_keys.EVENT_FORMAT] = self.name
         return environ
 
     def set_script_name(

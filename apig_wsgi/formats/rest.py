@@ -32,9 +32,10 @@ class RestFormat(EventFormat):
     def environ(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
         environ = self.new_environ(event, context)
         request_context = event.get("requestContext")
-        if request_context is not None:
+        if request_context.__class__ is dict:
             environ[environ_keys.REQUEST_CONTEXT] = request_context
-        request_context = mapping(request_context, "requestContext")
+        else:
+            request_context = mapping(request_context, "requestContext")
 
         method = event["httpMethod"]
         environ["REQUEST_METHOD"] = (
@@ -68,8 +69,9 @@ class RestFormat(EventFormat):
                 mapping(query, "queryStringParameters")
             )
         else:
-            # An empty multi-value object still has to be an object.
-            mapping(multi_query, "multiValueQueryStringParameters")
+            if multi_query is not None:
+                # An empty multi-value object still has to be an object.
+                mapping(multi_query, "multiValueQueryStringParameters")
             environ["QUERY_STRING"] = ""
 
         set_body(environ, event.get("body"), event.get("isBase64Encoded"))
