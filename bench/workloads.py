@@ -170,8 +170,10 @@ def _environ(
         "wsgi.multiprocess": False,
         "wsgi.run_once": False,
     }
-    if body:
-        environ["CONTENT_LENGTH"] = str(len(body))
+    # PEP 3333 lets a server leave CONTENT_LENGTH out for an empty body, but
+    # Django then pays for a failed int() on every request: the floor gives
+    # the frameworks the same value the adapters do.
+    environ["CONTENT_LENGTH"] = str(len(body))
     for name, value in headers:
         key = name.upper().replace("-", "_")
         if key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
