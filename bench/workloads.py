@@ -29,7 +29,7 @@ TINY_BODY = b"Hello from the benchmark!\n"
 
 # Deterministic payloads, so every adapter process gets the same bytes.
 _rng = random.Random(20261125)
-BINARY_BODY = bytes(_rng.getrandbits(8) for _ in range(MIB))
+BINARY_BODY = _rng.randbytes(MIB)
 _TEXT_LINE = "Grüße aus dem Benchmark, ünïcödé text 🙂 0123456789\n"
 TEXT_BODY = (_TEXT_LINE * (MIB // len(_TEXT_LINE.encode()) + 1)).encode()[:MIB]
 # Cut on a character boundary so the body stays valid UTF-8.
