@@ -349,36 +349,38 @@ def _serve(handler: LambdaHandler, kind: str, args: argparse.Namespace) -> int:
                 f"Error: cannot listen on {args.host}:{args.port}: {exc}\n"
             )
         return 1
-    with server, _stopped_by_signals():
+    with server, _stop_requests() as stop_requests:
         sys.stderr.write(
             f"Serving {args.app} ({kind}) as {args.format} events on {server.url}\n"
             "Press Ctrl-C to stop.\n"
         )
         sys.stderr.flush()
-        try:
-            server.serve_forever()
-        except KeyboardInterrupt:
-            sys.stderr.write("Stopped.\n")
+        while not stop_requests:
+            server.handle_request()
+        sys.stderr.write("Stopped.\n")
     return 0
 
 
-def _interrupt(signum: int, frame: FrameType | None) -> None:
-    raise KeyboardInterrupt
-
-
 @contextmanager
-def _stopped_by_signals() -> Iterator[None]:
-    """Stop on Ctrl-C and on SIGTERM, as ``kill`` and process managers send it.
+def _stop_requests() -> Iterator[list[int]]:
+    """Collect Ctrl-C and SIGTERM (as ``kill`` and process managers send it).
 
-    SIGINT gets its handler back too: a shell ignores it in the commands it
-    starts in the background, and Python then never raises KeyboardInterrupt.
+    The handlers only record the signal: an exception raised wherever the
+    signal lands could interrupt the server half-way through starting a
+    request's thread. SIGINT gets its handler back too: a shell ignores it in
+    the commands it starts in the background.
     """
+    received: list[int] = []
+
+    def record(signum: int, frame: FrameType | None) -> None:
+        received.append(signum)
+
     previous = {
-        signum: signal.signal(signum, _interrupt)
+        signum: signal.signal(signum, record)
         for signum in (signal.SIGINT, signal.SIGTERM)
     }
     try:
-        yield
+        yield received
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)

@@ -30,6 +30,8 @@ class LocalServer(ThreadingHTTPServer):
     """Serve ``handler`` on ``address``, shaping requests as ``format``'s events."""
 
     daemon_threads = True
+    # handle_request() waits at most this long, so a stop request is seen soon.
+    timeout = 0.5
 
     def __init__(
         self,
