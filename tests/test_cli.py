@@ -497,16 +497,21 @@ def test_signal_stops_the_server_subprocess(stop_signal: signal.Signals) -> None
     finally:
         signal.signal(signal.SIGINT, previous)
     assert process.stderr is not None
-    first = process.stderr.readline()
-    url = first.rstrip().rpartition(" ")[2]
-    assert first == f"Serving {APP} (wsgi) as http events on {url}\n"
-    with urllib.request.urlopen(url + "sub?x=1", timeout=30) as response:
-        assert json.loads(response.read())["query_string"] == "x=1"
-    process.send_signal(stop_signal)
-    assert process.wait(timeout=60) == 0
-    rest = process.stderr.read()
-    process.stderr.close()
-    assert process.returncode == 0
+    try:
+        first = process.stderr.readline()
+        url = first.rstrip().rpartition(" ")[2]
+        assert first == f"Serving {APP} (wsgi) as http events on {url}\n"
+        with urllib.request.urlopen(url + "sub?x=1", timeout=30) as response:
+            assert json.loads(response.read())["query_string"] == "x=1"
+        process.send_signal(stop_signal)
+        assert process.wait(timeout=60) == 0
+        rest = process.stderr.read()
+    finally:
+        # A server that did not stop must not outlive the test.
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        process.stderr.close()
     lines = rest.splitlines()
     assert lines[0] == "Press Ctrl-C to stop."
     assert re.fullmatch(r'.* 127\.0\.0\.1 "GET /sub\?x=1 HTTP/1\.1" 201 \d+', lines[1])
