@@ -8,10 +8,11 @@ to within a percent, so they show whether a change to the core helps. Each
 count runs the loop twice in fresh interpreters, with 0 and with --calls
 calls, and divides the difference, so start-up and imports cancel out.
 
-Besides the floor and this checkout, tiny-v2 has a "bare" row: an HTTP API
-2.0 translation with no checks at all (no event validation, no binary
-decision, no size limit, no PEP 3333 checks). It is not a usable adapter, only
-a measure of what the translation itself costs in CPython.
+Besides the floor and this checkout, the REST and HTTP API rows have a "bare"
+subject: a translation of that event format with no checks at all (no event
+validation, no binary decision, no size limit, no PEP 3333 checks), which
+encodes query parameters with this checkout's encoder. It is not a usable
+adapter, only a measure of what the translation itself costs in CPython.
 """
 
 from __future__ import annotations
@@ -32,24 +33,39 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 WORKLOADS = ["tiny-rest", "tiny-v2", "tiny-alb", "headers"]
 SUBJECTS = ["floor", "this checkout", "bare"]
+BARE_WORKLOADS = ["tiny-rest", "tiny-v2", "headers"]
+
+
+BARE_ENVIRON = {
+    "SCRIPT_NAME": "",
+    "SERVER_PROTOCOL": "HTTP/1.1",
+    "wsgi.version": (1, 0),
+    "wsgi.errors": sys.stderr,
+    "wsgi.multithread": False,
+    "wsgi.multiprocess": False,
+    "wsgi.run_once": False,
+    "wsgi.url_scheme": "https",
+    "SERVER_PORT": "443",
+    "CONTENT_LENGTH": "0",
+}
+
+
+def run_bare(
+    app: Callable[..., Any], environ: dict[str, Any]
+) -> tuple[int, list[tuple[str, str]], str]:
+    started: list[tuple[str, list[tuple[str, str]]]] = []
+
+    def start_response(status: str, headers: Any, exc_info: Any = None) -> None:
+        started.append((status, headers))
+
+    body = b"".join(app(environ, start_response))
+    status, headers = started[0]
+    return int(status[:3]), headers, body.decode()
 
 
 def bare_v2_handler(app: Callable[..., Any]) -> Callable[[dict[str, Any], Any], Any]:
-    base_environ = {
-        "SCRIPT_NAME": "",
-        "SERVER_PROTOCOL": "HTTP/1.1",
-        "wsgi.version": (1, 0),
-        "wsgi.errors": sys.stderr,
-        "wsgi.multithread": False,
-        "wsgi.multiprocess": False,
-        "wsgi.run_once": False,
-        "wsgi.url_scheme": "https",
-        "SERVER_PORT": "443",
-        "CONTENT_LENGTH": "0",
-    }
-
     def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-        environ = base_environ.copy()
+        environ = BARE_ENVIRON.copy()
         http = event["requestContext"]["http"]
         environ["REQUEST_METHOD"] = http["method"]
         environ["PATH_INFO"] = event["rawPath"]
@@ -59,18 +75,40 @@ def bare_v2_handler(app: Callable[..., Any]) -> Callable[[dict[str, Any], Any], 
         environ["REMOTE_ADDR"] = http["sourceIp"]
         environ["SERVER_NAME"] = environ.get("HTTP_HOST", "")
         environ["wsgi.input"] = BytesIO()
-        started: list[tuple[str, list[tuple[str, str]]]] = []
-
-        def start_response(status: str, headers: Any, exc_info: Any = None) -> None:
-            started.append((status, headers))
-
-        body = b"".join(app(environ, start_response))
-        status, headers = started[0]
+        status_code, headers, body = run_bare(app, environ)
         return {
-            "statusCode": int(status[:3]),
+            "statusCode": status_code,
             "headers": {name.lower(): value for name, value in headers},
             "cookies": [],
-            "body": body.decode(),
+            "body": body,
+            "isBase64Encoded": False,
+        }
+
+    return handler
+
+
+def bare_rest_handler(app: Callable[..., Any]) -> Callable[[dict[str, Any], Any], Any]:
+    from apig_wsgi.environ import encode_query
+
+    def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        environ = BARE_ENVIRON.copy()
+        environ["REQUEST_METHOD"] = event["httpMethod"]
+        environ["PATH_INFO"] = event["path"]
+        query = event.get("multiValueQueryStringParameters")
+        environ["QUERY_STRING"] = encode_query(query) if query else ""
+        for name, values in event["multiValueHeaders"].items():
+            environ["HTTP_" + name.upper().replace("-", "_")] = ",".join(values)
+        environ["REMOTE_ADDR"] = event["requestContext"]["identity"]["sourceIp"]
+        environ["SERVER_NAME"] = environ.get("HTTP_HOST", "")
+        environ["wsgi.input"] = BytesIO()
+        status_code, headers, body = run_bare(app, environ)
+        grouped: dict[str, list[str]] = {}
+        for name, value in headers:
+            grouped.setdefault(name, []).append(value)
+        return {
+            "statusCode": status_code,
+            "multiValueHeaders": grouped,
+            "body": body,
             "isBase64Encoded": False,
         }
 
@@ -91,7 +129,8 @@ def run_calls(subject: str, workload_name: str, calls: int) -> None:
         call = make_floor(workload, app)
     else:
         if subject == "bare":
-            handler = bare_v2_handler(app)
+            bare = bare_v2_handler if workload_name == "tiny-v2" else bare_rest_handler
+            handler = bare(app)
         else:
             from apig_wsgi import make_lambda_handler
 
@@ -156,7 +195,7 @@ def main(argv: list[str] | None = None) -> int:
         (subject, workload)
         for workload in args.workloads or WORKLOADS
         for subject in SUBJECTS
-        if subject != "bare" or workload == "tiny-v2"
+        if subject != "bare" or workload in BARE_WORKLOADS
     ]
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         counts = list(
