@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from apig_wsgi import environ_keys
-from apig_wsgi.environ import add_header
+from apig_wsgi.environ import add_headers
 from apig_wsgi.environ import decode_path
 from apig_wsgi.environ import mapping
 from apig_wsgi.environ import sequence
@@ -18,6 +18,7 @@ from apig_wsgi.response import BufferedResponse
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Iterator
     from typing import Any
 
     from apig_wsgi.formats.base import Result
@@ -64,6 +65,14 @@ def cloudfront_record(event: dict[str, Any]) -> dict[str, Any]:
     return mapping(mapping(records[0], "Records[0]")["cf"], "Records[0].cf")
 
 
+def edge_header_items(headers: object) -> Iterator[tuple[str, object]]:
+    """``(name, value)`` for each entry of CloudFront's lower-cased header lists."""
+    for lower_name, entries in mapping(headers, "headers").items():
+        for entry in sequence(entries, lower_name):
+            entry = mapping(entry, f"an entry of header {lower_name!r}")
+            yield entry.get("key") or lower_name, entry["value"]
+
+
 class EdgeFormat(EventFormat):
     name = "edge"
 
@@ -79,10 +88,7 @@ class EdgeFormat(EventFormat):
         environ["QUERY_STRING"] = to_wsgi_str(
             string(request.get("querystring") or "", "querystring")
         )
-        for lower_name, entries in mapping(request.get("headers"), "headers").items():
-            for entry in sequence(entries, lower_name):
-                entry = mapping(entry, f"an entry of header {lower_name!r}")
-                add_header(environ, entry.get("key") or lower_name, entry["value"])
+        add_headers(environ, edge_header_items(request.get("headers")))
         environ[environ_keys.MULTI_VALUE_HEADERS] = True
 
         body = mapping(request.get("body"), "body")
