@@ -28,9 +28,7 @@ class HttpV2Format(EventFormat):
     def environ(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
         # The most common format: the checks are inlined as ``__class__``
         # tests, with the helpers called only to raise their errors.
-        environ = self.base_environ.copy()
-        environ[environ_keys.FULL_EVENT] = event
-        environ[environ_keys.CONTEXT] = context
+        environ = self.new_environ(event, context)
         request_context = event["requestContext"]
         if request_context.__class__ is not dict:
             request_context = mapping(request_context, "requestContext")
@@ -76,16 +74,7 @@ class HttpV2Format(EventFormat):
 
         set_body(environ, event.get("body"), event.get("isBase64Encoded"))
         environ["REMOTE_ADDR"] = http.get("sourceIp") or environ["REMOTE_ADDR"]
-        # What set_server does, inline for the usual headers of an HTTP API.
-        scheme = environ.get("HTTP_X_FORWARDED_PROTO")
-        host = environ.get("HTTP_HOST") or domain_name
-        port = environ.get("HTTP_X_FORWARDED_PORT", "")
-        if scheme == "https" and host and ":" not in host and port.isdigit():
-            environ["wsgi.url_scheme"] = scheme
-            environ["SERVER_NAME"] = host
-            environ["SERVER_PORT"] = port
-        else:
-            set_server(environ, domain_name, "https")
+        set_server(environ, domain_name, "https")
         if self.fixed_script_name or self.auto_script_name:
             self.set_script_name(
                 environ, *named_stage_prefix(request_context, raw_path)
