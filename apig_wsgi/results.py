@@ -43,16 +43,14 @@ class BodyEncoder:
         # binaryMediaTypes, so there a text fallback is the only safe choice.
         self.front_decodes_base64 = front_decodes_base64
 
-    def is_binary(self, headers: list[tuple[str, str]]) -> bool:
-        content_type = ""
-        for name, value in headers:
-            lower_name = name.lower()
-            if lower_name == "content-encoding":
-                if value.strip().lower() != "identity":
-                    return True
-            elif lower_name == "content-type":
-                content_type = value.lower()
-        return not content_type.startswith(self.prefixes)
+    def is_binary(self, content_type: str, content_encoding: str) -> bool:
+        """Whether a body of this type and (comma-separated) coding goes as base64."""
+        if content_encoding and any(
+            coding.strip().lower() != "identity"
+            for coding in content_encoding.split(",")
+        ):
+            return True
+        return not content_type.lower().startswith(self.prefixes)
 
     def encode(
         self,
@@ -70,15 +68,11 @@ class BodyEncoder:
         body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
         if self.binary_support:
             if lowered_headers is None:
-                binary = self.is_binary(response.headers)
+                content_type, content_encoding = content_headers(response.headers)
             else:
-                encoding = lowered_headers.get("content-encoding")
-                binary = (
-                    encoding is not None and encoding.strip().lower() != "identity"
-                ) or not lowered_headers.get("content-type", "").lower().startswith(
-                    self.prefixes
-                )
-            if binary:
+                content_type = lowered_headers.get("content-type", "")
+                content_encoding = lowered_headers.get("content-encoding", "")
+            if self.is_binary(content_type, content_encoding):
                 return b64encode(body), True
         try:
             return body.decode("utf-8"), False
@@ -93,6 +87,18 @@ class BodyEncoder:
                 exc,
             )
             return body.decode("utf-8", "replace"), False
+
+
+def content_headers(headers: list[tuple[str, str]]) -> tuple[str, str]:
+    """Content-Type (the last one) and every Content-Encoding, comma-joined."""
+    content_type = content_encoding = ""
+    for name, value in headers:
+        lower_name = name.lower()
+        if lower_name == "content-type":
+            content_type = value
+        elif lower_name == "content-encoding":
+            content_encoding += ", " + value if content_encoding else value
+    return content_type, content_encoding
 
 
 def multi_value_headers(headers: list[tuple[str, str]]) -> dict[str, list[str]]:

@@ -190,6 +190,19 @@ class TestHttpV2Response:
         result = make_lambda_handler(app, binary_support=False)(url_event(), None)
         assert (result["body"], result["isBase64Encoded"]) == ("PNG", False)
 
+    @pytest.mark.parametrize(
+        ("codings", "is_base64"),
+        [(["identity", "identity"], False), (["identity", "gzip"], True)],
+    )
+    def test_repeated_content_encoding(
+        self, codings: list[str], is_base64: bool
+    ) -> None:
+        headers = [("Content-Type", "text/html")]
+        headers += [("Content-Encoding", coding) for coding in codings]
+        app = make_app("200 OK", headers, b"hi")
+        result = make_lambda_handler(app)(v2_event(), None)
+        assert result["isBase64Encoded"] is is_base64
+
     def test_invalid_utf8_text_goes_as_base64(self) -> None:
         app = make_app("200 OK", [("Content-Type", "text/plain")], b"\xff")
         result = make_lambda_handler(app)(v2_event(), None)

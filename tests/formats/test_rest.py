@@ -300,6 +300,19 @@ class TestRestResponse:
         result = make_lambda_handler(app, binary_support=True)(rest_event(), None)
         assert (result["body"], result["isBase64Encoded"]) == ("hi", False)
 
+    @pytest.mark.parametrize(
+        ("codings", "is_base64"),
+        [(["identity", "identity"], False), (["identity", "gzip"], True)],
+    )
+    def test_binary_on_repeated_content_encoding(
+        self, codings: list[str], is_base64: bool
+    ) -> None:
+        headers = [("Content-Type", "text/html")]
+        headers += [("Content-Encoding", coding) for coding in codings]
+        app = make_app("200 OK", headers, b"hi")
+        result = make_lambda_handler(app, binary_support=True)(rest_event(), None)
+        assert result["isBase64Encoded"] is is_base64
+
     def test_custom_prefixes_replace_defaults(self) -> None:
         app = make_app("200 OK", [("Content-Type", "text/html")], b"hi")
         handler = make_lambda_handler(
