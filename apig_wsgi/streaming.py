@@ -246,10 +246,10 @@ class _Stream(BufferedResponse):
             if not isinstance(error, StreamLimitError):
                 get_logger().error(
                     "Exception in the WSGI application for %s %s after %d bytes "
-                    "were streamed; ended the stream with an error.",
+                    "of the body were streamed; ended the stream with an error.",
                     self.environ["REQUEST_METHOD"],
                     request_path(self.environ),
-                    self.sent,
+                    self.sent - self.prelude_bytes,
                     exc_info=error,
                 )
             self.sink.finish(error)

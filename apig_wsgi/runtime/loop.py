@@ -16,6 +16,7 @@ from base64 import b64encode
 
 from apig_wsgi.runtime.client import ERROR_BODY_TRAILER
 from apig_wsgi.runtime.client import ERROR_TYPE_HEADER
+from apig_wsgi.runtime.client import RuntimeAPIError
 from apig_wsgi.runtime.client import RuntimeClient
 from apig_wsgi.runtime.client import send_chunk
 from apig_wsgi.runtime.context import ContextHeaderError
@@ -229,7 +230,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             "is not set.\n"
         )
         return 2
-    client = RuntimeClient(address)
+    try:
+        client = RuntimeClient(address)
+    except RuntimeAPIError as exc:
+        sys.stderr.write(f"{exc}\n")
+        return 2
     spec = arguments[0] if arguments else os.environ.get("_HANDLER", "")
     try:
         handler = load_handler(spec, os.environ.get("APIG_WSGI_STREAM"))
