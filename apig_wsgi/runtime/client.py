@@ -121,7 +121,7 @@ class RuntimeClient:
         if reply.status != 200:
             raise RuntimeAPIError(
                 f"The Runtime API answered {reply.status} to the request for the "
-                f"next invocation: {reply.body[:200]!r}"
+                f"next invocation: {reply.body[:200]!r}."
             )
         return reply
 

@@ -9,7 +9,6 @@ https://docs.aws.amazon.com/lambda/latest/dg/python-context.html
 from __future__ import annotations
 
 import json
-import os
 import sys
 import time
 
@@ -146,7 +145,3 @@ def json_header(headers: Mapping[str, str], name: str) -> dict[str, Any] | None:
             f"The {name} header is JSON but not an object: {text[:80]!r}"
         )
     return document
-
-
-def function_facts() -> FunctionFacts:
-    return FunctionFacts(os.environ)

@@ -34,6 +34,12 @@ def load_handler(spec: str, stream: str | None) -> Any:
     """The handler for ``spec``; ``stream`` is ``APIG_WSGI_STREAM``'s value."""
     target = load_object(spec)
     fronts = parse_fronts(stream)
+    if not callable(target):
+        raise InitError(
+            "Runtime.HandlerNotFound",
+            f"{spec} is {target!r:.60}, which is not callable: expected a WSGI "
+            "application or a Lambda handler.",
+        )
     if isinstance(target, StreamingHandler):
         if stream is not None:
             raise InitError(

@@ -250,4 +250,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             "init",
         )
         return 1
-    return Runtime(client, handler, FunctionFacts(os.environ)).serve()
+    try:
+        return Runtime(client, handler, FunctionFacts(os.environ)).serve()
+    except RuntimeAPIError as exc:
+        # AWS: after a Runtime API error, "Runtime should exit promptly".
+        logger.error("%s The runtime stops.", exc)
+        return 1

@@ -87,6 +87,7 @@ def slow_app(environ: dict[str, Any], start_response: StartResponse) -> Any:
 
 def context_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """A plain Lambda handler that reports its context object."""
+    context.log("context.log works\n")
     client_context = context.client_context
     client = client_context.client if client_context else None
     return {

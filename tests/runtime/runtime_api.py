@@ -23,6 +23,7 @@ import json
 import os
 import queue
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -55,6 +56,11 @@ class Invocation:
         self.chunks: list[tuple[float, bytes]] = []
         self.trailers: dict[str, str] = {}
         self.first_chunk = threading.Event()
+        # Misbehaviours, to see the runtime cope: answer the post with this
+        # status, or with bytes that are not HTTP, or drop the connection.
+        self.reply_status = 202
+        self.garbage_reply = False
+        self.drop_mid_stream = False
 
     @property
     def result(self) -> Any:
@@ -91,6 +97,7 @@ class FakeLambda(ThreadingHTTPServer):
         # Set while a GET /next waits for an invocation.
         self.waiting = threading.Event()
         self.next_requests = 0
+        self.next_status = 200
         self.process: subprocess.Popen[bytes] | None = None
         self.starts = 0
         self.thread = threading.Thread(target=self.serve_forever, args=(0.01,))
@@ -105,13 +112,19 @@ class FakeLambda(ThreadingHTTPServer):
     def start_runtime(
         self,
         handler: str,
-        env: dict[str, str] | None = None,
-        argv: list[str] = (),  # type: ignore[assignment]
+        env: dict[str, str | None] | None = None,
+        argv: list[str] | None = None,
+        command: list[str] | None = None,
     ) -> subprocess.Popen[bytes]:
+        """Start the runtime as Lambda would: ``python -m apig_wsgi.runtime``.
+
+        ``command`` replaces that, and ``None`` values in ``env`` unset a variable.
+        """
         self.starts += 1
         self.handler_spec = handler
         self.runtime_env = dict(env or {})
-        self.argv = list(argv)
+        self.argv = list(argv or ())
+        self.command = command or [sys.executable, "-m", "apig_wsgi.runtime"]
         environ = {
             key: value
             for key, value in os.environ.items()
@@ -121,21 +134,25 @@ class FakeLambda(ThreadingHTTPServer):
             {
                 "AWS_LAMBDA_RUNTIME_API": self.address,
                 "_HANDLER": handler,
-                "LAMBDA_TASK_ROOT": str(ROOT),
+                # Modules the tests write go here, as a function's code does.
+                "LAMBDA_TASK_ROOT": str(self.tmp_path),
                 "AWS_LAMBDA_FUNCTION_NAME": "streaming",
                 "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
                 "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "512",
                 "AWS_LAMBDA_LOG_GROUP_NAME": "/aws/lambda/streaming",
                 "AWS_LAMBDA_LOG_STREAM_NAME": "2026/11/29/[$LATEST]abc",
-                # Modules the tests write go to tmp_path.
-                "PYTHONPATH": os.pathsep.join((str(ROOT), str(self.tmp_path))),
+                "PYTHONPATH": str(ROOT),
             }
         )
-        environ.update(self.runtime_env)
+        for key, value in self.runtime_env.items():
+            if value is None:
+                environ.pop(key, None)
+            else:
+                environ[key] = value
         self.log_path = self.tmp_path / f"runtime-{self.starts}.log"
         with self.log_path.open("wb") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "apig_wsgi.runtime", *self.argv],
+                [*self.command, *self.argv],
                 env=environ,
                 # Coverage's relative omit patterns need the project's root.
                 cwd=str(ROOT),
@@ -200,7 +217,7 @@ class FakeLambda(ThreadingHTTPServer):
         invocation.done.set()
         self.waiting.clear()
         # Lambda starts the function again for the next invocation.
-        self.start_runtime(self.handler_spec, self.runtime_env, self.argv)
+        self.start_runtime(self.handler_spec, self.runtime_env, self.argv, self.command)
 
 
 class _RuntimeAPIHandler(BaseHTTPRequestHandler):
@@ -212,6 +229,8 @@ class _RuntimeAPIHandler(BaseHTTPRequestHandler):
 
     def reply(self, status: int, body: bytes = b'{"status":"OK"}') -> None:
         self.send_response(status)
+        if self.close_connection:
+            self.send_header("Connection", "close")
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
@@ -223,6 +242,9 @@ class _RuntimeAPIHandler(BaseHTTPRequestHandler):
             return
         fake = self.server
         fake.next_requests += 1
+        if fake.next_status != 200:
+            self.reply(fake.next_status, b'{"errorMessage":"container error"}')
+            return
         fake.waiting.set()
         invocation = fake.pending.get()
         fake.waiting.clear()
@@ -266,16 +288,23 @@ class _RuntimeAPIHandler(BaseHTTPRequestHandler):
         if action == "error":
             invocation.payload = self.read_body()
             invocation.kind = "error"
+            # Lambda may close a connection after any answer.
+            self.close_connection = True
         elif self.headers.get("Lambda-Runtime-Function-Response-Mode") == "streaming":
+            # The runtime closes this connection anyway; so may Lambda.
+            self.close_connection = True
             if not self.read_stream(invocation):
-                # The runtime was stopped mid-stream: Lambda reports a timeout.
-                self.close_connection = True
+                # The runtime was stopped mid-stream, or the connection dropped.
                 return
             invocation.kind = "stream"
         else:
             invocation.payload = self.read_body()
             invocation.kind = "response"
-        self.reply(202)
+        if invocation.garbage_reply:
+            self.wfile.write(b"NOT HTTP\r\n")
+            self.close_connection = True
+        else:
+            self.reply(invocation.reply_status)
         invocation.done.set()
 
     def read_body(self) -> bytes:
@@ -293,6 +322,11 @@ class _RuntimeAPIHandler(BaseHTTPRequestHandler):
                 break
             invocation.chunks.append((time.monotonic(), self.rfile.read(size)))
             invocation.first_chunk.set()
+            if invocation.drop_mid_stream and len(invocation.chunks) == 2:
+                self.connection.shutdown(socket.SHUT_RDWR)
+                invocation.kind = "dropped"
+                invocation.done.set()
+                return False
             assert self.rfile.readline() == b"\r\n"
         while True:
             line = self.rfile.readline()

@@ -42,7 +42,7 @@ def fake(tmp_path: Path) -> Iterator[FakeLambda]:
         server.stop()
 
 
-def start(fake: FakeLambda, handler: str, **env: str) -> None:
+def start(fake: FakeLambda, handler: str, **env: str | None) -> None:
     env.setdefault("BARRIER_FILE", str(fake.tmp_path / "release"))
     env.setdefault("CLOSE_MARKER", str(fake.tmp_path / "closed"))
     fake.start_runtime(handler, env)
@@ -139,6 +139,8 @@ class TestBufferedFronts:
         assert f"\t{invocation.request_id}\tInvocation failed: RuntimeError" in (
             fake.log()
         )
+        # The API closed the connection after the error; the runtime reconnects.
+        assert fake.invoke(request("http")).kind == "response"
 
     def test_invalid_event_is_an_error(self, fake: FakeLambda) -> None:
         start(fake, ECHO, APIG_WSGI_STREAM="function-url")
@@ -183,6 +185,7 @@ class TestContext:
             },
         )
         result = invocation.result
+        assert "context.log works" in fake.log()
         assert 0 < result.pop("remaining_ms") <= 20_000
         assert result == {
             "aws_request_id": invocation.request_id,
@@ -402,6 +405,70 @@ class TestLifecycle:
         assert fake.next_requests == 1
 
 
+class TestRuntimeAPIFailures:
+    def test_answer_that_is_not_accepted_is_logged(self, fake: FakeLambda) -> None:
+        start(fake, ECHO)
+        invocation = fake.submit(request("http"))
+        invocation.reply_status = 413
+        fake.wait(invocation)
+        assert fake.invoke(request("http")).kind == "response"
+        assert (
+            f"The Runtime API answered 413 to the response of invocation "
+            f'{invocation.request_id}: {{"status":"OK"}}' in fake.log()
+        )
+
+    def test_answer_that_is_not_http_stops_the_runtime(self, fake: FakeLambda) -> None:
+        start(fake, ECHO)
+        invocation = fake.submit(request("http"))
+        invocation.garbage_reply = True
+        assert fake.process is not None
+        assert fake.process.wait(WAIT) == 1
+        assert (
+            "The Runtime API sent b'NOT HTTP\\r\\n', not an HTTP status line. The "
+            "runtime stops." in fake.log()
+        )
+
+    def test_error_for_the_next_invocation_stops_the_runtime(
+        self, fake: FakeLambda
+    ) -> None:
+        fake.next_status = 500
+        process = fake.start_runtime(ECHO)
+        assert process.wait(WAIT) == 1
+        assert (
+            "The Runtime API answered 500 to the request for the next invocation: "
+            'b\'{"errorMessage":"container error"}\'. The runtime stops.' in fake.log()
+        )
+
+    def test_connection_lost_mid_stream(self, fake: FakeLambda) -> None:
+        start(fake, "tests.runtime.apps.barrier_app", APIG_WSGI_STREAM="function-url")
+        invocation = fake.submit(request("url"))
+        invocation.drop_mid_stream = True
+        fake.wait(invocation)
+        assert invocation.kind == "dropped"
+        release(fake)
+        fake.wait_until_idle()
+        assert f"Lost the streamed response of {invocation.request_id}." in (fake.log())
+        assert fake.invoke(request("url")).kind == "stream"
+
+
+class TestExecWrapper:
+    def test_wrapper_starts_the_loop_with_the_managed_runtimes_python(
+        self, fake: FakeLambda
+    ) -> None:
+        wrapper = ROOT / "docs" / "examples" / "streaming" / "run-wsgi"
+        # Lambda runs the wrapper with the interpreter and the managed
+        # runtime's own arguments; the function's code is in LAMBDA_TASK_ROOT.
+        fake.start_runtime(
+            ECHO,
+            {"PYTHONPATH": None, "APIG_WSGI_STREAM": "function-url"},
+            argv=[sys.executable, "/var/runtime/bootstrap.py"],
+            command=[str(wrapper)],
+        )
+        fake.wait_until_idle()
+        assert fake.invoke(request("url")).kind == "stream"
+        assert fake.invoke(request("rest")).kind == "response"
+
+
 class TestInitErrors:
     @pytest.mark.parametrize(
         ("handler", "env", "error_type", "message"),
@@ -451,6 +518,13 @@ class TestInitErrors:
                 "tests.runtime.apps:streaming_handler is a streaming handler, which "
                 "names its own fronts; remove APIG_WSGI_STREAM or point the handler "
                 "at the WSGI application.",
+            ),
+            (
+                "tests.runtime.apps.not_callable",
+                {},
+                "Runtime.HandlerNotFound",
+                "tests.runtime.apps.not_callable is 42, which is not callable: "
+                "expected a WSGI application or a Lambda handler.",
             ),
         ],
     )
