@@ -29,6 +29,7 @@ import sys
 import threading
 import time
 import uuid
+from collections.abc import Mapping
 from http.server import BaseHTTPRequestHandler
 from http.server import ThreadingHTTPServer
 from pathlib import Path
@@ -112,7 +113,7 @@ class FakeLambda(ThreadingHTTPServer):
     def start_runtime(
         self,
         handler: str,
-        env: dict[str, str | None] | None = None,
+        env: Mapping[str, str | None] | None = None,
         argv: list[str] | None = None,
         command: list[str] | None = None,
     ) -> subprocess.Popen[bytes]:
