@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import logging
+import runpy
 import sys
 from collections.abc import Iterable
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from wsgiref.validate import validator
 
@@ -350,3 +352,23 @@ def test_access_log_counts_the_body(caplog: pytest.LogCaptureFixture) -> None:
     stream(app, access_log="json")
     [record] = [r for r in caplog.records if hasattr(r, "apig_wsgi_access")]
     assert json.loads(record.getMessage())["bytes"] == 8
+
+
+def test_docs_example_streams_its_events() -> None:
+    path = Path(__file__).parent.parent / "docs/examples/streaming/lambda_function.py"
+    example = runpy.run_path(str(path))
+    sink = RecordingSink()
+    handler = example["handler"]
+    assert handler.invoke(build_event("url"), LambdaContext(), sink) is STREAMED
+    assert sink.prelude == {
+        "statusCode": 200,
+        "headers": {"content-type": "text/event-stream", "cache-control": "no-cache"},
+        "cookies": [],
+    }
+    assert sink.chunks == [
+        b"data: tick 0\n\n",
+        b"data: tick 1\n\n",
+        b"data: tick 2\n\n",
+    ]
+    buffered = handler(build_event("alb"), LambdaContext())
+    assert buffered["body"] == "data: tick 0\n\ndata: tick 1\n\ndata: tick 2\n\n"
