@@ -92,7 +92,13 @@ def main() -> int:
     # Installed packages (awslambdaric) come with bytecode; give this
     # checkout's modules theirs too, so start-up does not include compiling.
     subprocess.run(
-        [python, "-m", "compileall", "-q", str(ROOT / "apig_wsgi"), str(ROOT / "bench")],
+        [
+            python,
+            "-m",
+            "compileall",
+            "-q",
+            *(str(ROOT / name) for name in ("apig_wsgi", "bench")),
+        ],
         check=True,
     )
     lines = [
