@@ -61,9 +61,7 @@ def check_headers(headers: object) -> list[tuple[str, str]]:
             f"not {type(headers).__name__}: {headers!r:.80}"
         )
     for header in headers:
-        if (type(header) is not tuple and type(header) is not list) or len(
-            header
-        ) != 2:
+        if (type(header) is not tuple and type(header) is not list) or len(header) != 2:
             raise TypeError(
                 "Each WSGI response header must be a (name, value) tuple, "
                 f"not {header!r:.80}"

@@ -56,3 +56,22 @@ class FakeContext:
 
     def get_remaining_time_in_millis(self) -> int:
         return 3000
+
+
+# One published sample per front, for tests that cover every front.
+FRONT_SAMPLES = {
+    "rest": "aws-lambda-go/apigw-request.json",
+    "http-v1": "aws-lambda-dotnet/values-get-all-httpapi-request.json",
+    "http-v2": "aws-lambda-go/apigw-v2-request-no-authorizer.json",
+    "function-url": "aws-lambda-go/lambda-urls-request.json",
+    "alb": "powertools-python/albEvent.json",
+    "alb-multi": "powertools-python/albMultiValueHeadersEvent.json",
+    "lattice-v1": "powertools-python/vpcLatticeEvent.json",
+    "lattice-v2": "powertools-python/vpcLatticeV2EventWithHeaders.json",
+    "edge": "aws-lambda-java-libs/cloudfront_event.json",
+}
+
+
+def front_event(front: str) -> dict[str, Any]:
+    """A fresh copy of the sample event of ``front`` (see FRONT_SAMPLES)."""
+    return load_event(FRONT_SAMPLES[front])

@@ -14,8 +14,8 @@ from apig_wsgi.environ import set_server
 from apig_wsgi.environ import string
 from apig_wsgi.environ import to_wsgi_str
 from apig_wsgi.formats.base import EventFormat
+from apig_wsgi.limits import ALB_RESPONSE_LIMIT
 from apig_wsgi.response import BufferedResponse
-from apig_wsgi.results import ALB_RESPONSE_LIMIT
 from apig_wsgi.results import multi_value_headers
 from apig_wsgi.results import single_value_headers
 
@@ -101,4 +101,5 @@ class AlbFormat(EventFormat):
         result["isBase64Encoded"] = is_base64
         return result, body, is_base64
 
-    smallest_limit = ALB_RESPONSE_LIMIT
+    def response_limit(self, environ: dict[str, Any]) -> int:
+        return ALB_RESPONSE_LIMIT

@@ -13,6 +13,8 @@ from apig_wsgi.environ import string
 from apig_wsgi.environ import to_wsgi_str
 from apig_wsgi.errors import InvalidEventError
 from apig_wsgi.formats.base import EventFormat
+from apig_wsgi.limits import EDGE_ORIGIN_RESPONSE_LIMIT
+from apig_wsgi.limits import EDGE_VIEWER_RESPONSE_LIMIT
 from apig_wsgi.log import get_logger
 from apig_wsgi.response import BufferedResponse
 
@@ -23,12 +25,6 @@ if TYPE_CHECKING:
 
     from apig_wsgi.formats.base import Result
 
-
-# Generated responses are limited to 40 KB for viewer-request triggers and
-# 1 MB for origin-request ones, headers included:
-# https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cloudfront-limits.html
-VIEWER_RESPONSE_LIMIT = 40 * 1024
-ORIGIN_RESPONSE_LIMIT = 1024 * 1024
 
 # CloudFront rejects a generated response that sets any of these:
 # https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/edge-functions-restrictions.html
@@ -137,10 +133,8 @@ class EdgeFormat(EventFormat):
             is_base64,
         )
 
-    smallest_limit = VIEWER_RESPONSE_LIMIT
-
     def response_limit(self, environ: dict[str, Any]) -> int:
         config = environ[environ_keys.REQUEST_CONTEXT]
         if config.get("eventType") == "origin-request":
-            return ORIGIN_RESPONSE_LIMIT
-        return VIEWER_RESPONSE_LIMIT
+            return EDGE_ORIGIN_RESPONSE_LIMIT
+        return EDGE_VIEWER_RESPONSE_LIMIT
