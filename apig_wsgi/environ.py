@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from binascii import Error as BinasciiError
 from binascii import a2b_base64
@@ -31,7 +32,13 @@ BASE_ENVIRON: dict[str, Any] = {
 
 DEFAULT_SERVER_NAME = "localhost"
 
-_KEY_CACHE: dict[str, str] = {
+# An RFC 9110 token without "_": "X-Auth_User" would otherwise become
+# HTTP_X_AUTH_USER, the same key as "X-Auth-User", and a client could forge a
+# header that a proxy sets. nginx, gunicorn 22 and Django's runserver drop
+# such names too.
+_ACCEPTED_HEADER_NAME = re.compile(r"[-!#$%&'*+.^`|~0-9A-Za-z]+")
+
+_KEY_CACHE: dict[str, str | None] = {
     "content-type": "CONTENT_TYPE",
     "content-length": "CONTENT_LENGTH",
 }
@@ -39,14 +46,17 @@ _KEY_CACHE: dict[str, str] = {
 _KEY_CACHE_LIMIT = 512
 
 
-def environ_key(header_name: str) -> str:
-    key = _KEY_CACHE.get(header_name)
-    if key is None:
+def environ_key(header_name: str) -> str | None:
+    """The environ key of a request header, or None for a name that is dropped."""
+    if header_name in _KEY_CACHE:
+        return _KEY_CACHE[header_name]
+    key: str | None = None
+    if _ACCEPTED_HEADER_NAME.fullmatch(header_name):
         key = header_name.upper().replace("-", "_")
         if key not in ("CONTENT_TYPE", "CONTENT_LENGTH"):
             key = "HTTP_" + key
-        if len(_KEY_CACHE) < _KEY_CACHE_LIMIT:
-            _KEY_CACHE[header_name] = key
+    if len(_KEY_CACHE) < _KEY_CACHE_LIMIT:
+        _KEY_CACHE[header_name] = key
     return key
 
 
@@ -60,10 +70,19 @@ def to_wsgi_str(value: str) -> str:
 def wsgi_header_value(name: str, value: object) -> str:
     if value.__class__ is not str:
         raise InvalidEventError(
-            f"Header {name!r} has a value of type {type(value).__name__}, "
+            f"Header {name!r:.60} has a value of type {type(value).__name__}, "
             f"expected a string: {value!r:.60}"
         )
     return to_wsgi_str(value)
+
+
+def log_dropped_headers(names: list[str]) -> None:
+    get_logger().warning(
+        "Dropped the request headers %s: header names may only hold letters, "
+        "digits and !#$%%&'*+-.^`|~ (no underscores), so that they cannot pose "
+        "as the headers the front sets.",
+        ", ".join(f"{name!r:.60}" for name in names),
+    )
 
 
 def add_headers(environ: dict[str, Any], items: Iterable[tuple[str, object]]) -> None:
@@ -73,6 +92,7 @@ def add_headers(environ: dict[str, Any], items: Iterable[tuple[str, object]]) ->
     cache itself rather than calling ``environ_key`` each time.
     """
     cache = _KEY_CACHE
+    dropped = []
     for name, value in items:
         if value.__class__ is not str or not value.isascii():
             value = wsgi_header_value(name, value)
@@ -80,10 +100,14 @@ def add_headers(environ: dict[str, Any], items: Iterable[tuple[str, object]]) ->
             key = cache[name]
         except KeyError:
             key = environ_key(name)
-        if key in environ:
+        if key is None:
+            dropped.append(name)
+        elif key in environ:
             environ[key] += "," + value
         else:
             environ[key] = value
+    if dropped:
+        log_dropped_headers(dropped)
 
 
 def add_single_value_headers(environ: dict[str, Any], headers: object) -> None:
@@ -98,6 +122,7 @@ def add_multi_value_headers(environ: dict[str, Any], headers: object) -> None:
     # add_headers inlined: REST APIs send every header this way, and a
     # generator feeding add_headers costs 7-10% more per request.
     cache = _KEY_CACHE
+    dropped = []
     for name, values in headers.items():
         if values.__class__ is list and len(values) == 1:
             value = values[0]
@@ -111,10 +136,14 @@ def add_multi_value_headers(environ: dict[str, Any], headers: object) -> None:
             key = cache[name]
         except KeyError:
             key = environ_key(name)
-        if key in environ:
+        if key is None:
+            dropped.append(name)
+        elif key in environ:
             environ[key] += "," + value
         else:
             environ[key] = value
+    if dropped:
+        log_dropped_headers(dropped)
 
 
 def join_header_values(name: str, values: object) -> str | None:

@@ -75,3 +75,30 @@ FRONT_SAMPLES = {
 def front_event(front: str) -> dict[str, Any]:
     """A fresh copy of the sample event of ``front`` (see FRONT_SAMPLES)."""
     return load_event(FRONT_SAMPLES[front])
+
+
+def set_headers(
+    front: str, event: dict[str, Any], pairs: list[tuple[str, str]]
+) -> None:
+    """Replace the request headers of ``event`` (from ``front``) with ``pairs``.
+
+    Each front gets its own shape: repeated names are joined where the front
+    joins them and listed where it lists them, in the order given.
+    """
+    multi: dict[str, list[str]] = {}
+    for name, value in pairs:
+        multi.setdefault(name, []).append(value)
+    if front == "edge":
+        request = event["Records"][0]["cf"]["request"]
+        request["headers"] = {}
+        for name, value in pairs:
+            request["headers"].setdefault(name.lower(), []).append(
+                {"key": name, "value": value}
+            )
+    elif front in ("rest", "http-v1", "alb-multi"):
+        event["multiValueHeaders"] = multi
+        event["headers"] = {name: values[-1] for name, values in multi.items()}
+    elif front == "lattice-v2":
+        event["headers"] = multi
+    else:
+        event["headers"] = {name: ",".join(values) for name, values in multi.items()}
