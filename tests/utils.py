@@ -102,3 +102,31 @@ def set_headers(
         event["headers"] = multi
     else:
         event["headers"] = {name: ",".join(values) for name, values in multi.items()}
+
+
+def set_path(front: str, event: dict[str, Any], raw_path: str) -> None:
+    """Give ``event`` (from ``front``) the percent-encoded path ``raw_path``."""
+    if front == "edge":
+        event["Records"][0]["cf"]["request"]["uri"] = raw_path
+    elif front == "lattice-v1":
+        event["raw_path"] = raw_path
+    elif front in ("http-v2", "function-url"):
+        event["rawPath"] = raw_path
+    else:
+        event["path"] = raw_path
+
+
+def environ_seen(
+    event: dict[str, Any], context: Any = None, **options: Any
+) -> dict[str, Any]:
+    """The CGI variables the validated echo app saw for ``event``."""
+    from apig_wsgi import make_lambda_handler
+
+    result = make_lambda_handler(validated_echo_app, **options)(event, context)
+    body = result["body"]
+    if result.get("isBase64Encoded") or result.get("bodyEncoding") == "base64":
+        import base64
+
+        body = base64.b64decode(body)
+    environ: dict[str, Any] = json.loads(body)
+    return environ

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import sys
+
 from apig_wsgi import environ_keys
 from apig_wsgi.environ import BASE_ENVIRON
+from apig_wsgi.environ import to_wsgi_str
 from apig_wsgi.limits import LAMBDA_RESPONSE_LIMIT
 from apig_wsgi.limits import runtime_escapes_non_ascii
 from apig_wsgi.limits import serialised_size
@@ -43,13 +46,19 @@ class EventFormat:
             front_decodes_base64=self.front_decodes_base64,
         )
         self.auto_script_name = options.script_name == SCRIPT_NAME_AUTO
-        self.fixed_script_name = "" if self.auto_script_name else options.script_name
+        # The option is a decoded URL path; PATH_INFO holds its UTF-8 bytes as
+        # latin-1 characters, and so must SCRIPT_NAME.
+        self.fixed_script_name = (
+            "" if self.auto_script_name else to_wsgi_str(options.script_name or "")
+        )
         self.base_environ = {**BASE_ENVIRON, environ_keys.EVENT_FORMAT: self.name}
 
     def new_environ(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
         environ = self.base_environ.copy()
         environ[environ_keys.FULL_EVENT] = event
         environ[environ_keys.CONTEXT] = context
+        # Looked up per request, so that redirect_stderr and capsys see it.
+        environ["wsgi.errors"] = sys.stderr
         return environ
 
     def set_script_name(
