@@ -92,20 +92,27 @@ def string_size(text: str, escape_non_ascii: bool) -> int:
 
 
 def size_bound(
-    status: str, headers: list[tuple[str, str]], body: str, is_base64: bool
+    status: str,
+    headers: list[tuple[str, str]],
+    body: str,
+    is_base64: bool,
+    source_bytes: int,
 ) -> int:
     """A cheap upper bound on the size of any result holding these pieces.
 
-    Every format writes the status, each header name at most twice (CloudFront
-    keeps a lower-case copy), each value once, the body and a few keys.
+    ``source_bytes`` is the length of the response body that ``body`` was
+    decoded from. Every format writes the status, each header name at most
+    twice (CloudFront keeps a lower-case copy), each value once, the body and
+    a few keys.
     """
     header_characters = sum(2 * len(name) + len(value) for name, value in headers)
     if is_base64:
         body_bound = len(body)
-    elif body.isascii():
-        body_bound = 6 * len(body)  # \u0001 for a control character
     else:
-        body_bound = MAX_BYTES_PER_CHARACTER * len(body)
+        # Per character, at most two bytes of JSON per source byte plus four:
+        # \u0001 for a one-byte control character, a twelve-byte escape for a
+        # four-byte emoji, six bytes for U+FFFD in place of an invalid byte.
+        body_bound = 2 * source_bytes + 4 * len(body)
     return (
         body_bound
         + MAX_BYTES_PER_CHARACTER * (len(status) + header_characters)

@@ -84,11 +84,13 @@ header_lists = st.lists(
 @given(
     status=st.text(st.characters(max_codepoint=0xFF), max_size=20),
     headers=header_lists,
-    body=st.text(),
+    source=st.one_of(st.text().map(str.encode), st.binary()),
 )
 def test_bound_covers_every_shape_of_result(
-    status: str, headers: list[tuple[str, str]], body: str
+    status: str, headers: list[tuple[str, str]], source: bytes
 ) -> None:
+    # Decoded as the encoder does, invalid bytes replaced.
+    body = source.decode("utf-8", "replace")
     # The most any format writes for these pieces: CloudFront's headers.
     result = {
         "status": status[:3],
@@ -100,4 +102,22 @@ def test_bound_covers_every_shape_of_result(
         "bodyEncoding": "text",
         "isBase64Encoded": False,
     }
-    assert size_bound(status, headers, body, False) >= serialised_size(result, True)
+    bound = size_bound(status, headers, body, False, len(source))
+    assert bound >= serialised_size(result, True)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        b"\x01" * 1000,
+        "\U0001f600".encode() * 1000,
+        "\u00e9".encode() * 1000,
+        b"\xff" * 1000,
+        b'"\\' * 1000,
+    ],
+)
+def test_bound_holds_for_the_costliest_characters(source: bytes) -> None:
+    body = source.decode("utf-8", "replace")
+    for escape_non_ascii in (True, False):
+        exact = serialised_size({"body": body}, escape_non_ascii)
+        assert size_bound("", [], body, False, len(source)) >= exact
