@@ -106,13 +106,10 @@ def size_bound(
     a few keys.
     """
     header_characters = sum(2 * len(name) + len(value) for name, value in headers)
-    if is_base64:
-        body_bound = len(body)
-    else:
-        # Per character, at most two bytes of JSON per source byte plus four:
-        # \u0001 for a one-byte control character, a twelve-byte escape for a
-        # four-byte emoji, six bytes for U+FFFD in place of an invalid byte.
-        body_bound = 2 * source_bytes + 4 * len(body)
+    # Text gives per character at most two bytes of JSON per source byte plus
+    # four: \u0001 for a one-byte control character, a twelve-byte escape for
+    # a four-byte emoji, six bytes for U+FFFD in place of an invalid byte.
+    body_bound = len(body) if is_base64 else 2 * source_bytes + 4 * len(body)
     return (
         body_bound
         + MAX_BYTES_PER_CHARACTER * (len(status) + header_characters)
