@@ -130,6 +130,31 @@ def describe_malformation(exc: Exception) -> str:
     return f"{exc!s:.200}"
 
 
+def event_environ(
+    event_format: EventFormat,
+    name: str,
+    event: dict[str, Any],
+    context: Any,
+    trusted_proxies: int,
+) -> dict[str, Any]:
+    """The WSGI environ for an HTTP ``event`` that ``detect_format`` named ``name``.
+
+    The streaming handler (``apig_wsgi.streaming``) builds its environs here
+    too, so both paths translate events and reject malformed ones alike.
+    """
+    try:
+        environ = event_format.environ(event, context)
+    except InvalidEventError:
+        raise
+    except (KeyError, TypeError, AttributeError, ValueError, BinasciiError) as exc:
+        raise InvalidEventError(
+            f"Malformed {name} event: {describe_malformation(exc)}"
+        ) from exc
+    if trusted_proxies and name != "edge":
+        environ["REMOTE_ADDR"] = trusted_client_address(environ, trusted_proxies)
+    return environ
+
+
 def internal_server_error() -> BufferedResponse:
     return BufferedResponse.complete(
         "500 Internal Server Error",
@@ -188,16 +213,7 @@ def make_lambda_handler(
                 return other_events(event, context)
             raise InvalidEventError(not_http_message(event))
         event_format = formats[name]
-        try:
-            environ = event_format.environ(event, context)
-        except InvalidEventError:
-            raise
-        except (KeyError, TypeError, AttributeError, ValueError, BinasciiError) as exc:
-            raise InvalidEventError(
-                f"Malformed {name} event: {describe_malformation(exc)}"
-            ) from exc
-        if proxies and name != "edge":
-            environ["REMOTE_ADDR"] = trusted_client_address(environ, proxies)
+        environ = event_environ(event_format, name, event, context, proxies)
 
         started = perf_counter() if access_log_style else 0.0
         try:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Sequence
 from http.server import BaseHTTPRequestHandler
 from http.server import ThreadingHTTPServer
 from typing import Any
 
+from apig_wsgi.streaming import STREAMED
+from apig_wsgi.streaming import StreamingHandler
 from apig_wsgi.testing.client import LambdaContext
 from apig_wsgi.testing.client import LambdaHandler
 from apig_wsgi.testing.events import DEFAULT_STAGES
@@ -73,8 +76,13 @@ class LocalServer(ThreadingHTTPServer):
         headers: list[tuple[str, str]],
         body: bytes,
         source_ip: str,
-    ) -> Response:
-        """Build the event, call the handler and decode its result."""
+        sink: _ClientStream | None = None,
+    ) -> Response | None:
+        """Build the event, call the handler and decode its result.
+
+        A streaming handler (``make_streaming_handler``) streams into ``sink``
+        instead, for the fronts it streams; then the result is None.
+        """
         # The client's URL carries the stage where AWS's would, but the
         # builders take the path after it and put the stage back themselves.
         prefix = self.stage_prefix
@@ -101,7 +109,12 @@ class LocalServer(ThreadingHTTPServer):
             )
             return refusal
         try:
-            result = self.handler(event, LambdaContext())
+            if sink is not None and isinstance(self.handler, StreamingHandler):
+                result = self.handler.invoke(event, LambdaContext(), sink)
+                if result is STREAMED:
+                    return None
+            else:
+                result = self.handler(event, LambdaContext())
         except Exception as exc:
             logger.exception("The Lambda handler raised an exception.")
             return failure_response(self.format, f"the handler raised {exc!r}")
@@ -153,8 +166,15 @@ class _RequestHandler(BaseHTTPRequestHandler):
             if name.lower() != "transfer-encoding"
         ]
         response = self.server.respond(
-            self.command, self.path, headers, body, self.client_address[0]
+            self.command,
+            self.path,
+            headers,
+            body,
+            self.client_address[0],
+            _ClientStream(self),
         )
+        if response is None:
+            return
         # Logged before sending, so a client that got its answer finds it logged.
         logger.info(
             '%s "%s" %d %d',
@@ -205,3 +225,51 @@ class _RequestHandler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         logger.info("%s %s", self.address_string(), format % args)
+
+
+class _ClientStream:
+    """Sends a streamed response to the client as it comes, chunk by chunk.
+
+    The prelude is read as the Function URL (or REST API) would read it.
+    """
+
+    def __init__(self, request: _RequestHandler) -> None:
+        self.request = request
+        self.status = 0
+        self.sent = 0
+
+    def start(self, prelude: bytes) -> None:
+        meta = json.loads(prelude)
+        request = self.request
+        self.status = meta["statusCode"]
+        request.send_response(self.status)
+        headers = list(meta.get("headers", {}).items())
+        for name, values in meta.get("multiValueHeaders", {}).items():
+            headers.extend((name, value) for value in values)
+        headers.extend(("Set-Cookie", cookie) for cookie in meta.get("cookies", ()))
+        for name, value in headers:
+            if name.lower() not in _CONNECTION_HEADERS:
+                request.send_header(name, value)
+        request.send_header("Transfer-Encoding", "chunked")
+        request.end_headers()
+
+    def send(self, chunk: bytes) -> None:
+        self.sent += len(chunk)
+        if self.request.command != "HEAD":
+            self.request.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+
+    def finish(self, error: BaseException | None) -> None:
+        request = self.request
+        logger.info(
+            '%s "%s" %d %d (streamed)',
+            request.address_string(),
+            request.requestline,
+            self.status,
+            self.sent,
+        )
+        if error is not None:
+            # No last chunk: the client sees the response end unfinished.
+            logger.warning("The streamed response ended early: %r.", error)
+            request.close_connection = True
+        elif request.command != "HEAD":
+            request.wfile.write(b"0\r\n\r\n")

@@ -87,16 +87,7 @@ class HttpV2Format(EventFormat):
         return environ
 
     def result(self, response: BufferedResponse, environ: dict[str, Any]) -> Result:
-        headers: dict[str, str] = {}
-        cookies: list[str] = []
-        for name, value in response.headers:
-            lower_name = name.lower()
-            if lower_name == "set-cookie":
-                cookies.append(value.strip())
-            elif lower_name in headers:
-                headers[lower_name] += ", " + value
-            else:
-                headers[lower_name] = value
+        headers, cookies = fold_headers(response.headers)
         body, is_base64 = self.encoder.encode(response, headers)
         return (
             {
@@ -109,3 +100,24 @@ class HttpV2Format(EventFormat):
             body,
             is_base64,
         )
+
+
+def fold_headers(
+    header_list: list[tuple[str, str]],
+) -> tuple[dict[str, str], list[str]]:
+    """Payload 2.0 response headers: lower-case names, repeats joined with ", ".
+
+    Every ``Set-Cookie`` goes to the returned cookies list instead. The
+    streaming prelude of a Function URL (``apig_wsgi.streaming``) uses it too.
+    """
+    headers: dict[str, str] = {}
+    cookies: list[str] = []
+    for name, value in header_list:
+        lower_name = name.lower()
+        if lower_name == "set-cookie":
+            cookies.append(value.strip())
+        elif lower_name in headers:
+            headers[lower_name] += ", " + value
+        else:
+            headers[lower_name] = value
+    return headers, cookies
