@@ -84,7 +84,7 @@ class Route:
     def matches(self, item: Any) -> bool:
         if self.source == SCHEDULE and not event_sources.is_scheduled(item):
             return False
-        checks = FILTERS[self.source]
+        checks = FILTERS[self.source]  # validated when the route was added
         for name, value in self.filters.items():
             if not checks[name](item, value):
                 return False
@@ -150,6 +150,7 @@ class EventRouter:
         self,
         source: str,
         handler: Handler,
+        /,
         *,
         match: Match | None = None,
         **filters: str | None,
@@ -169,7 +170,7 @@ class EventRouter:
         self.routes.extend(other.routes)
 
     def _decorator(
-        self, source: str, match: Match | None, **filters: str | None
+        self, source: str, match: Match | None, /, **filters: str | None
     ) -> Callable[[H], H]:
         def register(handler: H) -> H:
             self.add(source, handler, match=match, **filters)
