@@ -47,8 +47,8 @@ class LambdaTaskBackend(BaseTaskBackend):
     supports_async_task = True
     #: The boto3 service name.
     service = ""
-    #: OPTIONS keys this backend reads, and whether each is required.
-    option_names: dict[str, bool] = {"CLIENT_OPTIONS": False}
+    #: OPTIONS keys this backend reads, with a hint for each required one.
+    option_names: dict[str, str | None] = {"CLIENT_OPTIONS": None}
 
     def __init__(self, alias: str, params: dict[str, Any]) -> None:
         super().__init__(alias, params)
@@ -105,11 +105,9 @@ class LambdaTaskBackend(BaseTaskBackend):
                         f"{', '.join(self.option_names)}.",
                     )
                 )
-        for name, required in self.option_names.items():
-            if required and not self.options.get(name):
-                messages.append(
-                    self._error(f"needs OPTIONS[{name!r}].", self.option_hint(name))
-                )
+        for name, hint in self.option_names.items():
+            if hint is not None and not self.options.get(name):
+                messages.append(self._error(f"needs OPTIONS[{name!r}].", hint))
         if not isinstance(self.client_options, dict):
             messages.append(
                 self._error(
@@ -130,9 +128,6 @@ class LambdaTaskBackend(BaseTaskBackend):
                 )
             )
         return messages
-
-    def option_hint(self, name: str) -> str:
-        return ""
 
     def _error(self, message: str, hint: str) -> checks.Error:
         return checks.Error(
@@ -156,7 +151,11 @@ class SQSBackend(LambdaTaskBackend):
 
     supports_defer = True
     service = "sqs"
-    option_names = {"QUEUE_URL": True, "CLIENT_OPTIONS": False}
+    option_names = {
+        "QUEUE_URL": "Set it to the queue's URL, e.g. "
+        "'https://sqs.eu-west-1.amazonaws.com/123456789012/tasks'.",
+        "CLIENT_OPTIONS": None,
+    }
 
     def __init__(self, alias: str, params: dict[str, Any]) -> None:
         super().__init__(alias, params)
@@ -195,19 +194,13 @@ class SQSBackend(LambdaTaskBackend):
             )
         return messages
 
-    def option_hint(self, name: str) -> str:
-        return (
-            "Set it to the queue's URL, e.g. "
-            "'https://sqs.eu-west-1.amazonaws.com/123456789012/tasks'."
-        )
-
 
 class LambdaBackend(LambdaTaskBackend):
     """Invoke a function asynchronously with each task: ``OPTIONS["FUNCTION_NAME"]``,
     or by default the function this code runs in."""
 
     service = "lambda"
-    option_names = {"FUNCTION_NAME": False, "QUALIFIER": False, "CLIENT_OPTIONS": False}
+    option_names = {"FUNCTION_NAME": None, "QUALIFIER": None, "CLIENT_OPTIONS": None}
 
     def __init__(self, alias: str, params: dict[str, Any]) -> None:
         super().__init__(alias, params)

@@ -37,3 +37,8 @@ def pair() -> tuple[str, int]:
 
 def not_a_task() -> None:
     raise AssertionError("only tasks run")
+
+
+@task
+def interrupt() -> None:
+    raise KeyboardInterrupt

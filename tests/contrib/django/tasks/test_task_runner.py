@@ -145,3 +145,14 @@ def test_sqs_record_without_attributes_is_attempt_one() -> None:
 )
 def test_is_task_record(record: dict[str, Any], expected: bool) -> None:
     assert is_task_record(record) is expected
+
+
+def test_keyboard_interrupt_is_not_recorded_as_a_failure(signals: list[Any]) -> None:
+    with pytest.raises(KeyboardInterrupt):
+        run_task_message(
+            message(task="tests.contrib.django.project.tasks.interrupt", args=[], kwargs={}),
+            None,
+            attempt=1,
+        )
+
+    assert [name for name, _ in signals] == ["started:SQSBackend:RUNNING"]
