@@ -24,7 +24,16 @@ SCHEDULE = "schedule"
 INVOKE = "invoke"
 
 #: Every source a route can be registered for.
-SOURCES: tuple[str, ...] = (SQS, SNS, S3, DYNAMODB, KINESIS, EVENTBRIDGE, SCHEDULE, INVOKE)
+SOURCES: tuple[str, ...] = (
+    SQS,
+    SNS,
+    S3,
+    DYNAMODB,
+    KINESIS,
+    EVENTBRIDGE,
+    SCHEDULE,
+    INVOKE,
+)
 
 #: Sources whose events carry a batch of records, one handler call per record.
 RECORD_SOURCES = frozenset({SQS, SNS, S3, DYNAMODB, KINESIS})

@@ -28,6 +28,7 @@ from apig_wsgi.options import setting_name
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Mapping
     from typing import Any
     from typing import Callable
     from typing import TypeVar
@@ -99,7 +100,7 @@ class Route:
 
 
 def route_problem(
-    source: object, handler: object, filters: dict[str, object]
+    source: object, handler: object, filters: Mapping[str, object]
 ) -> tuple[str, str, type[Exception]] | None:
     """What is wrong with a route: ``(message, hint, exception class)``."""
     if source not in SOURCES:
@@ -134,6 +135,12 @@ def route_problem(
     return None
 
 
+def match_problem(match: object) -> tuple[str, str, type[Exception]] | None:
+    if match is None or callable(match):
+        return None
+    return (f"match must be callable, not {match!r}.", "", TypeError)
+
+
 class EventRouter:
     """Route SQS, SNS, S3, EventBridge, DynamoDB and Kinesis events and direct
     invocations to the handlers registered with its decorators.
@@ -157,13 +164,11 @@ class EventRouter:
     ) -> None:
         """Register ``handler`` for ``source`` events; None filters are ignored."""
         given = {name: value for name, value in filters.items() if value is not None}
-        problem = route_problem(source, handler, given)
-        if problem is None and match is not None and not callable(match):
-            problem = (f"match must be callable, not {match!r}.", "", TypeError)
+        problem = route_problem(source, handler, given) or match_problem(match)
         if problem is not None:
             message, hint, kind = problem
             raise kind(f"{message} {hint}".strip())
-        self.routes.append(Route(source, handler, given, match))  # type: ignore[arg-type]
+        self.routes.append(Route(source, handler, given, match))
 
     def include(self, other: EventRouter) -> None:
         """Append the routes registered on ``other`` so far."""
@@ -309,7 +314,9 @@ class EventRouter:
         name = record_name(source, index, record)
         logger = get_logger()
         try:
-            route = self._find_route(source, record) if isinstance(record, dict) else None
+            route = (
+                self._find_route(source, record) if isinstance(record, dict) else None
+            )
         except _MALFORMED as exc:
             logger.error("Malformed %s: %s.", name, describe_malformation(exc))
             return False

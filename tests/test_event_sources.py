@@ -13,7 +13,7 @@ from apig_wsgi.event_sources import record_id
 from tests.utils import load_event
 from tests.utils import load_other_event
 
-SCHEDULED = {
+SCHEDULED: dict[str, Any] = {
     "version": "0",
     "id": "53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa",
     "detail-type": "Scheduled Event",
@@ -47,7 +47,10 @@ def test_detect_source_scheduled_event_is_eventbridge() -> None:
 
 
 def test_is_scheduled_false_for_other_eventbridge_events() -> None:
-    assert is_scheduled(load_other_event("powertools-python/eventBridgeEvent.json")) is False
+    assert (
+        is_scheduled(load_other_event("powertools-python/eventBridgeEvent.json"))
+        is False
+    )
 
 
 @pytest.mark.parametrize(
@@ -74,8 +77,12 @@ def test_detect_source_http_sample_is_not_an_aws_source() -> None:
 
 def test_record_id_per_batch_source() -> None:
     sqs = load_other_event("powertools-python/sqsEvent.json")["Records"][0]
-    kinesis = load_other_event("powertools-python/kinesisStreamEvent.json")["Records"][0]
-    dynamodb = load_other_event("powertools-python/dynamoStreamEvent.json")["Records"][1]
+    kinesis = load_other_event("powertools-python/kinesisStreamEvent.json")["Records"][
+        0
+    ]
+    dynamodb = load_other_event("powertools-python/dynamoStreamEvent.json")["Records"][
+        1
+    ]
     assert (
         record_id("sqs", sqs),
         record_id("kinesis", kinesis),
@@ -148,7 +155,7 @@ class TestFilters:
         record = load_other_event("powertools-python/dynamoStreamEvent.json")[
             "Records"
         ][0]
-        with pytest.raises(ValueError, match="^'eventsource_arn' is not an ARN$"):
+        with pytest.raises(ValueError, match=r"^'eventsource_arn' is not an ARN$"):
             FILTERS["dynamodb"]["table"](record, "Orders")
 
     def test_stream_arn_without_a_name_is_malformed(self) -> None:
@@ -181,7 +188,7 @@ class TestFilters:
         assert FILTERS["schedule"]["rule"](event, "nightly") is False
 
     def test_schedule_resources_must_be_a_list(self) -> None:
-        with pytest.raises(TypeError, match="^resources must be a list, got 'x'$"):
+        with pytest.raises(TypeError, match=r"^resources must be a list, got 'x'$"):
             FILTERS["schedule"]["rule"]({**SCHEDULED, "resources": "x"}, "nightly")
 
     def test_invoke_key(self) -> None:

@@ -22,7 +22,10 @@ from tests.utils import load_event
 from tests.utils import load_other_event
 from tests.utils import validated_echo_app
 
-SQS_IDS = ["059f36b4-87a3-44ab-83d2-661975830a7d", "2e1424d4-f796-459a-8184-9c92662be6da"]
+SQS_IDS = [
+    "059f36b4-87a3-44ab-83d2-661975830a7d",
+    "2e1424d4-f796-459a-8184-9c92662be6da",
+]
 KINESIS_IDS = [
     "49590338271490256608559692538361571095921575989136588898",
     "49590338271490256608559692540925702759324208523137515618",
@@ -437,7 +440,7 @@ class TestNotificationRecords:
         event = load_other_event("powertools-python/snsEvent.json")
         event["Records"].append("not a record")
 
-        with pytest.raises(RecordsFailedError, match="^1 of 2 SNS records failed"):
+        with pytest.raises(RecordsFailedError, match=r"^1 of 2 SNS records failed"):
             router(event, None)
 
         assert messages(caplog) == [
@@ -617,8 +620,7 @@ class TestSetting:
                 ValueError,
             ),
             (
-                "APIG_WSGI_EVENT_HANDLERS[2]: Unknown filter 'stream' for sqs "
-                "events.",
+                "APIG_WSGI_EVENT_HANDLERS[2]: Unknown filter 'stream' for sqs events.",
                 "sqs events can be filtered by: queue.",
                 TypeError,
             ),

@@ -17,9 +17,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 
-def sqs_event(
-    messages: Iterable[Mapping[str, Any]], queue_arn: str
-) -> dict[str, Any]:
+def sqs_event(messages: Iterable[Mapping[str, Any]], queue_arn: str) -> dict[str, Any]:
     """The Lambda event for ``messages`` (boto3's ``receive_message`` shape)."""
     region = queue_arn.split(":")[3]
     return {"Records": [sqs_record(m, queue_arn, region) for m in messages]}

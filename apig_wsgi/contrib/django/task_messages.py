@@ -41,7 +41,7 @@ def is_task_message(value: object) -> bool:
     return isinstance(value, dict) and MARKER in value
 
 
-def encode(result: TaskResult) -> dict[str, Any]:
+def encode(result: TaskResult[..., Any]) -> dict[str, Any]:
     """The message for a freshly enqueued ``TaskResult``."""
     task = result.task
     assert result.enqueued_at is not None

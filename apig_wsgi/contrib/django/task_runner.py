@@ -79,7 +79,7 @@ def handle_invocation(event: dict[str, Any], context: Any) -> dict[str, Any]:
     }
 
 
-def failure_message(result: TaskResult) -> str:
+def failure_message(result: TaskResult[..., Any]) -> str:
     error = result.errors[-1]
     return (
         f"Task id={result.id} path={result.task.module_path} failed with "
@@ -88,7 +88,9 @@ def failure_message(result: TaskResult) -> str:
     )
 
 
-def run_task_message(payload: object, context: Any, attempt: int) -> TaskResult:
+def run_task_message(
+    payload: object, context: Any, attempt: int
+) -> TaskResult[..., Any]:
     """Validate ``payload``, run its task and return the finished result.
 
     Raises ``InvalidTaskMessageError`` without running anything when the
@@ -97,10 +99,11 @@ def run_task_message(payload: object, context: Any, attempt: int) -> TaskResult:
     message = decode(payload)
     task, backend = resolve(message)
     worker_id = getattr(context, "log_stream_name", None) or PROCESS_WORKER_ID
-    result = TaskResult(
+    result: TaskResult[..., Any] = TaskResult(
         task=task,
         id=message.id,
-        status=TaskResultStatus.READY,
+        # django-stubs 6.1 types the members of TaskResultStatus as "...".
+        status=TaskResultStatus.READY,  # type: ignore[arg-type]
         enqueued_at=message.enqueued_at,
         started_at=None,
         last_attempted_at=None,
@@ -116,7 +119,7 @@ def run_task_message(payload: object, context: Any, attempt: int) -> TaskResult:
     return result
 
 
-def resolve(message: TaskMessage) -> tuple[Task, LambdaTaskBackend]:
+def resolve(message: TaskMessage) -> tuple[Task[..., Any], LambdaTaskBackend]:
     prefix = f"Task message {message.id!r} names"
     try:
         task = import_string(message.task)
@@ -150,11 +153,13 @@ def resolve(message: TaskMessage) -> tuple[Task, LambdaTaskBackend]:
             run_after=message.run_after,
         )
     except InvalidTask as exc:
-        raise InvalidTaskMessageError(f"{prefix} a task that is not valid: {exc}") from None
+        raise InvalidTaskMessageError(
+            f"{prefix} a task that is not valid: {exc}"
+        ) from None
     return task, backend
 
 
-def execute(result: TaskResult, sender: type, worker_id: str) -> None:
+def execute(result: TaskResult[..., Any], sender: type, worker_id: str) -> None:
     """Run the task of ``result``, recording its outcome on it."""
     task = result.task
     started_at = timezone.now()
@@ -165,7 +170,9 @@ def execute(result: TaskResult, sender: type, worker_id: str) -> None:
     task_started.send(sender=sender, task_result=result)
     try:
         if task.takes_context:
-            value = task.call(TaskContext(task_result=result), *result.args, **result.kwargs)
+            value = task.call(
+                TaskContext(task_result=result), *result.args, **result.kwargs
+            )
         else:
             value = task.call(*result.args, **result.kwargs)
         object.__setattr__(result, "_return_value", normalize_json(value))

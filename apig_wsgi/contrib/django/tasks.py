@@ -12,6 +12,7 @@ import math
 import os
 from datetime import datetime
 from typing import Any
+from typing import ClassVar
 
 import django
 
@@ -35,7 +36,13 @@ from apig_wsgi.contrib.django import task_messages
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import ParamSpec
+    from typing import TypeVar
+
     from django.tasks import Task
+
+    P = ParamSpec("P")
+    R = TypeVar("R")
 
 #: SQS delays a message by at most 15 minutes.
 MAX_DELAY_SECONDS = 900
@@ -48,7 +55,7 @@ class LambdaTaskBackend(BaseTaskBackend):
     #: The boto3 service name.
     service = ""
     #: OPTIONS keys this backend reads, with a hint for each required one.
-    option_names: dict[str, str | None] = {"CLIENT_OPTIONS": None}
+    option_names: ClassVar[dict[str, str | None]] = {"CLIENT_OPTIONS": None}
 
     def __init__(self, alias: str, params: dict[str, Any]) -> None:
         super().__init__(alias, params)
@@ -66,17 +73,20 @@ class LambdaTaskBackend(BaseTaskBackend):
                     f"The task backend {self.alias!r} needs boto3: install "
                     "apig-wsgi[tasks]."
                 ) from None
-            self._client = boto3.client(self.service, **self.client_options)
+            # boto3's stubs overload client() per literal service name.
+            make_client: Any = boto3.client
+            self._client = make_client(self.service, **self.client_options)
         return self._client
 
     def enqueue(
-        self, task: Task, args: list[Any] | tuple[Any, ...], kwargs: dict[str, Any]
-    ) -> TaskResult:
+        self, task: Task[P, R], args: list[Any], kwargs: dict[str, Any]
+    ) -> TaskResult[P, R]:
         self.validate_task(task)
-        result = TaskResult(
+        result: TaskResult[P, R] = TaskResult(
             task=task,
             id=get_random_string(32),
-            status=TaskResultStatus.READY,
+            # django-stubs 6.1 types the members of TaskResultStatus as "...".
+            status=TaskResultStatus.READY,  # type: ignore[arg-type]
             enqueued_at=timezone.now(),
             started_at=None,
             last_attempted_at=None,
@@ -91,7 +101,7 @@ class LambdaTaskBackend(BaseTaskBackend):
         task_enqueued.send(type(self), task_result=result)
         return result
 
-    def send(self, task: Task, body: str) -> None:
+    def send(self, task: Task[..., Any], body: str) -> None:
         raise NotImplementedError
 
     def check(self, **kwargs: Any) -> list[checks.CheckMessage]:
@@ -101,8 +111,7 @@ class LambdaTaskBackend(BaseTaskBackend):
                 messages.append(
                     self._error(
                         f"has an unknown option {name!r}.",
-                        f"{type(self).__name__} reads: "
-                        f"{', '.join(self.option_names)}.",
+                        f"{type(self).__name__} reads: {', '.join(self.option_names)}.",
                     )
                 )
         for name, hint in self.option_names.items():
@@ -111,8 +120,7 @@ class LambdaTaskBackend(BaseTaskBackend):
         if not isinstance(self.client_options, dict):
             messages.append(
                 self._error(
-                    "has CLIENT_OPTIONS that are not a dict: "
-                    f"{self.client_options!r}.",
+                    f"has CLIENT_OPTIONS that are not a dict: {self.client_options!r}.",
                     'Pass boto3.client() arguments, e.g. {"region_name": "eu-west-1"}.',
                 )
             )
@@ -151,7 +159,7 @@ class SQSBackend(LambdaTaskBackend):
 
     supports_defer = True
     service = "sqs"
-    option_names = {
+    option_names: ClassVar[dict[str, str | None]] = {
         "QUEUE_URL": "Set it to the queue's URL, e.g. "
         "'https://sqs.eu-west-1.amazonaws.com/123456789012/tasks'.",
         "CLIENT_OPTIONS": None,
@@ -161,7 +169,7 @@ class SQSBackend(LambdaTaskBackend):
         super().__init__(alias, params)
         self.queue_url: str = self.options.get("QUEUE_URL", "")
 
-    def validate_task(self, task: Task) -> None:
+    def validate_task(self, task: Task[..., Any]) -> None:
         super().validate_task(task)
         if task.run_after is not None:
             delay = delay_seconds(task.run_after)
@@ -172,7 +180,7 @@ class SQSBackend(LambdaTaskBackend):
                     "minutes). Enqueue it later, e.g. from a scheduled task."
                 )
 
-    def send(self, task: Task, body: str) -> None:
+    def send(self, task: Task[..., Any], body: str) -> None:
         if not self.queue_url:
             raise ImproperlyConfigured(
                 f"The task backend {self.alias!r} needs OPTIONS['QUEUE_URL']."
@@ -200,18 +208,20 @@ class LambdaBackend(LambdaTaskBackend):
     or by default the function this code runs in."""
 
     service = "lambda"
-    option_names = {"FUNCTION_NAME": None, "QUALIFIER": None, "CLIENT_OPTIONS": None}
+    option_names: ClassVar[dict[str, str | None]] = {
+        "FUNCTION_NAME": None,
+        "QUALIFIER": None,
+        "CLIENT_OPTIONS": None,
+    }
 
     def __init__(self, alias: str, params: dict[str, Any]) -> None:
         super().__init__(alias, params)
         self.function_name: str | None = self.options.get("FUNCTION_NAME")
         self.qualifier: str | None = self.options.get("QUALIFIER")
 
-    def send(self, task: Task, body: str) -> None:
+    def send(self, task: Task[..., Any], body: str) -> None:
         # Lambda sets AWS_LAMBDA_FUNCTION_NAME in every function's environment.
-        function_name = self.function_name or os.environ.get(
-            "AWS_LAMBDA_FUNCTION_NAME"
-        )
+        function_name = self.function_name or os.environ.get("AWS_LAMBDA_FUNCTION_NAME")
         if not function_name:
             raise ImproperlyConfigured(
                 f"The task backend {self.alias!r} does not know which function to "

@@ -20,6 +20,7 @@ from apig_wsgi.contrib.django.checks import check_non_http_handler_hides_events
 from apig_wsgi.contrib.django.checks import check_tasks_need_django_6
 from apig_wsgi.contrib.django.checks import check_unknown_settings
 from apig_wsgi.contrib.django.handler import build_lambda_handler
+from apig_wsgi.routing import EventRouter
 from apig_wsgi.routing import UnroutedEventError
 from tests.test_event_sources import SCHEDULED
 from tests.utils import FakeContext
@@ -38,7 +39,7 @@ def anything(event: Any, context: Any) -> str:
 
 
 @pytest.fixture
-def decorated() -> Iterator[events.EventRouter]:
+def decorated() -> Iterator[EventRouter]:
     """The project router, emptied again after the test."""
     saved = list(events.router.routes)
     yield events.router
@@ -59,7 +60,7 @@ def test_no_handlers_leaves_other_events_failing_as_before() -> None:
     ]
 )
 def test_handlers_from_settings_get_their_events() -> None:
-    handler = build_lambda_handler()
+    handler: Any = build_lambda_handler()
 
     assert handler(SCHEDULED, FakeContext()) == "nightly at 2019-10-08T16:53:06Z"
 
@@ -71,7 +72,7 @@ def test_invalid_setting_stops_the_handler_from_being_built() -> None:
 
     assert str(excinfo.value) == (
         "APIG_WSGI_EVENT_HANDLERS[0]: expected a dict with 'source' and 'handler' "
-        "keys, got {'source': 'sqs'}. Write e.g. {\"source\": \"sqs\", \"handler\": "
+        'keys, got {\'source\': \'sqs\'}. Write e.g. {"source": "sqs", "handler": '
         '"myapp.events.handle"}.'
     )
 
@@ -82,22 +83,22 @@ def test_invalid_setting_stops_the_handler_from_being_built() -> None:
     ]
 )
 def test_settings_come_before_decorated_handlers(
-    decorated: events.EventRouter,
+    decorated: EventRouter,
 ) -> None:
     decorated.invoke()(lambda event, context: "decorated")
     decorated.schedule()(lambda event, context: "decorated schedule")
-    handler = build_lambda_handler()
+    handler: Any = build_lambda_handler()
 
     assert handler({"ping": 1}, None) == "from settings"
     assert handler(SCHEDULED, None) == "decorated schedule"
 
 
-def test_decorated_handlers_alone(decorated: events.EventRouter) -> None:
+def test_decorated_handlers_alone(decorated: EventRouter) -> None:
     decorated.invoke(key="ping")(lambda event, context: "pong")
-    handler = build_lambda_handler()
+    handler: Any = build_lambda_handler()
 
     assert handler({"ping": 1}, None) == "pong"
-    with pytest.raises(UnroutedEventError, match="^No handler for the direct"):
+    with pytest.raises(UnroutedEventError, match=r"^No handler for the direct"):
         handler({"pong": 1}, None)
 
 
@@ -105,11 +106,13 @@ def test_decorated_handlers_alone(decorated: events.EventRouter) -> None:
     APIG_WSGI_NON_HTTP_HANDLER="tests.contrib.django.test_events:anything"
 )
 def test_non_http_handler_setting_replaces_the_router(
-    decorated: events.EventRouter,
+    decorated: EventRouter,
 ) -> None:
     decorated.invoke()(lambda event, context: "decorated")
 
-    assert build_lambda_handler()({"ping": 1}, None) == "from settings"
+    handler: Any = build_lambda_handler()
+
+    assert handler({"ping": 1}, None) == "from settings"
 
 
 class TestStartUp:
@@ -194,7 +197,7 @@ class TestChecks:
     def test_non_http_handler_alone_passes(self) -> None:
         assert check_non_http_handler_hides_events() == []
 
-    def test_no_non_http_handler_passes(self, decorated: events.EventRouter) -> None:
+    def test_no_non_http_handler_passes(self, decorated: EventRouter) -> None:
         decorated.invoke()(print)
         assert check_non_http_handler_hides_events() == []
 

@@ -19,7 +19,7 @@ def fail(message: str) -> None:
 
 
 @task(takes_context=True)
-def succeed_on_second_attempt(context: TaskContext) -> dict[str, Any]:
+def succeed_on_second_attempt(context: TaskContext[..., Any]) -> dict[str, Any]:
     if context.attempt < 2:
         raise RuntimeError(f"attempt {context.attempt} fails")
     return {"attempt": context.attempt, "id": context.task_result.id}

@@ -26,7 +26,7 @@ QUEUE_ARN = "arn:aws:sqs:us-east-1:123456789012:tasks"
 DLQ_ARN = "arn:aws:sqs:us-east-1:123456789012:tasks-dlq"
 FUNCTION_NAME = "apig-wsgi-tests"
 
-TASKS = {
+TASKS: dict[str, dict[str, Any]] = {
     "default": {
         "BACKEND": "apig_wsgi.contrib.django.tasks.SQSBackend",
         "OPTIONS": {"QUEUE_URL": QUEUE_URL, "CLIENT_OPTIONS": {"region_name": REGION}},
@@ -71,12 +71,14 @@ def sqs() -> Any:
 
 
 @pytest.fixture
-def signals() -> Iterator[list[tuple[str, TaskResult]]]:
+def signals() -> Iterator[list[tuple[str, TaskResult[..., Any]]]]:
     """Each task signal sent, with a snapshot of the result's status."""
-    sent: list[tuple[str, TaskResult]] = []
+    sent: list[tuple[str, TaskResult[..., Any]]] = []
 
     def receiver(name: str) -> Any:
-        def record(sender: type, task_result: TaskResult, **kwargs: Any) -> None:
+        def record(
+            sender: type, task_result: TaskResult[..., Any], **kwargs: Any
+        ) -> None:
             sent.append((f"{name}:{sender.__name__}:{task_result.status}", task_result))
 
         return record

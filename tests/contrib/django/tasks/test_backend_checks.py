@@ -92,9 +92,10 @@ def test_missing_boto3_is_e005_and_enqueue_says_what_to_install(
 
 def test_sqs_backend_without_queue_url_refuses_to_send() -> None:
     settings = {**TASKS, "default": {"BACKEND": SQS}}
-    with override_settings(TASKS=settings), pytest.raises(
-        ImproperlyConfigured
-    ) as excinfo:
+    with (
+        override_settings(TASKS=settings),
+        pytest.raises(ImproperlyConfigured) as excinfo,
+    ):
         tasks.add.enqueue(1, 2)
 
     assert str(excinfo.value) == (

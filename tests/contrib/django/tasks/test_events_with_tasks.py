@@ -10,6 +10,7 @@ from django.test import override_settings
 from apig_wsgi.contrib.django import events
 from apig_wsgi.contrib.django.checks import check_non_http_handler_hides_events
 from apig_wsgi.contrib.django.tasks import SQSBackend
+from apig_wsgi.routing import EventRouter
 from tests.contrib.django.project import tasks
 from tests.contrib.django.tasks.conftest import QUEUE_URL
 from tests.contrib.django.tasks.conftest import TASKS
@@ -22,14 +23,14 @@ class OwnSQSBackend(SQSBackend):
 
 
 @pytest.fixture
-def decorated() -> Iterator[events.EventRouter]:
+def decorated() -> Iterator[EventRouter]:
     saved = list(events.router.routes)
     yield events.router
     events.router.routes[:] = saved
 
 
 def test_task_runner_comes_before_a_catch_all_sqs_handler(
-    sqs: Any, decorated: events.EventRouter, signals: list[Any]
+    sqs: Any, decorated: EventRouter, signals: list[Any]
 ) -> None:
     others: list[str] = []
     decorated.sqs()(lambda record, context: others.append(record["body"]))
@@ -77,7 +78,7 @@ def test_backend_without_a_path_is_left_to_django() -> None:
 
 
 @override_settings(APIG_WSGI_NON_HTTP_HANDLER="builtins:print")
-def test_non_http_handler_hiding_tasks_is_w006(decorated: events.EventRouter) -> None:
+def test_non_http_handler_hiding_tasks_is_w006(decorated: EventRouter) -> None:
     decorated.sns()(print)
     assert check_non_http_handler_hides_events() == [
         checks.Warning(

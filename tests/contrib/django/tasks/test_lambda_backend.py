@@ -32,9 +32,7 @@ class Invocations:
     def __init__(self, client: Any) -> None:
         self.stubber = Stubber(client)
         self.params: list[dict[str, Any]] = []
-        client.meta.events.register(
-            "before-parameter-build.lambda.Invoke", self.record
-        )
+        client.meta.events.register("before-parameter-build.lambda.Invoke", self.record)
 
     def record(self, params: dict[str, Any], **kwargs: Any) -> None:
         self.params.append(dict(params))
@@ -125,7 +123,10 @@ def test_function_name_defaults_to_this_function(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", "this-function")
-    settings = {**TASKS, "lambda": {**TASKS["lambda"], "OPTIONS": {"QUALIFIER": "live"}}}
+    settings = {
+        **TASKS,
+        "lambda": {**TASKS["lambda"], "OPTIONS": {"QUALIFIER": "live"}},
+    }
     with override_settings(TASKS=settings):
         stubbed = Invocations(backend("lambda").client)
         stubbed.expect(
@@ -141,9 +142,10 @@ def test_function_name_defaults_to_this_function(
 
 def test_no_function_name_outside_lambda_is_improperly_configured() -> None:
     settings = {**TASKS, "lambda": {**TASKS["lambda"], "OPTIONS": {}}}
-    with override_settings(TASKS=settings), pytest.raises(
-        ImproperlyConfigured
-    ) as excinfo:
+    with (
+        override_settings(TASKS=settings),
+        pytest.raises(ImproperlyConfigured) as excinfo,
+    ):
         tasks.add.using(backend="lambda").enqueue(1, 2)
 
     assert str(excinfo.value) == (

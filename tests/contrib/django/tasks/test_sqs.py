@@ -14,10 +14,13 @@ from django.tasks import TaskResultStatus
 from django.tasks.exceptions import InvalidTask
 from django.utils import timezone
 
+from apig_wsgi.testing.sqs import sqs_event
 from tests.contrib.django.project import tasks
+from tests.contrib.django.tasks.conftest import QUEUE_ARN
 from tests.contrib.django.tasks.conftest import QUEUE_URL
 from tests.contrib.django.tasks.conftest import EventSourceMapping
 from tests.contrib.django.tasks.conftest import body
+from tests.utils import load_other_event
 
 pytestmark = pytest.mark.usefixtures("sqs")
 
@@ -116,7 +119,9 @@ def test_failure_is_retried_with_the_next_attempt_number(
     assert mapping.receive() == []
 
 
-def test_failing_task_ends_in_the_dead_letter_queue(mapping: EventSourceMapping) -> None:
+def test_failing_task_ends_in_the_dead_letter_queue(
+    mapping: EventSourceMapping,
+) -> None:
     tasks.fail.enqueue("always")
 
     mapping.deliver()
@@ -283,3 +288,15 @@ class TestDelay:
         tasks.add.using(run_after=timezone.now() - timedelta(seconds=5)).enqueue(1, 2)
 
         assert len(mapping.receive()) == 1
+
+
+def test_event_built_from_moto_has_the_shape_of_a_real_sqs_event(
+    mapping: EventSourceMapping,
+) -> None:
+    tasks.add.enqueue(1, 2)
+
+    [record] = sqs_event(mapping.receive(), QUEUE_ARN)["Records"]
+
+    sample = load_other_event("powertools-python/sqsEvent.json")["Records"][1]
+    assert set(record) == set(sample)
+    assert set(sample["attributes"]) <= set(record["attributes"])

@@ -129,7 +129,9 @@ def test_queue_names_from_the_backend_settings_are_accepted() -> None:
 
 def test_sqs_record_without_attributes_is_attempt_one() -> None:
     record = {"messageId": "m", "body": json.dumps(message(task="x.y"))}
-    with pytest.raises(RecordFailedError, match="^Task message 'result-1' names 'x.y'"):
+    with pytest.raises(
+        RecordFailedError, match=r"^Task message 'result-1' names 'x.y'"
+    ):
         handle_sqs_record(record, None)
 
 
@@ -150,7 +152,9 @@ def test_is_task_record(record: dict[str, Any], expected: bool) -> None:
 def test_keyboard_interrupt_is_not_recorded_as_a_failure(signals: list[Any]) -> None:
     with pytest.raises(KeyboardInterrupt):
         run_task_message(
-            message(task="tests.contrib.django.project.tasks.interrupt", args=[], kwargs={}),
+            message(
+                task="tests.contrib.django.project.tasks.interrupt", args=[], kwargs={}
+            ),
             None,
             attempt=1,
         )
