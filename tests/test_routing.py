@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import copy
+import subprocess
+import sys
 import logging
 from typing import Any
 
@@ -625,3 +627,15 @@ class TestSetting:
                 TypeError,
             ),
         ]
+
+
+def test_importing_the_router_loads_no_framework_or_aws_sdk() -> None:
+    code = (
+        "import sys, apig_wsgi.routing, apig_wsgi.testing.sqs; "
+        "print(sorted(m for m in ('boto3', 'botocore', 'django', 'flask', 'logging') "
+        "if m in sys.modules))"
+    )
+    process = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert process.stdout == "[]\n"
