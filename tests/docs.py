@@ -35,7 +35,8 @@ def example_modules(**modules: Any) -> Iterator[None]:
                 spec = importlib.util.spec_from_file_location(
                     name, EXAMPLES_DIR / value
                 )
-                assert spec is not None and spec.loader is not None
+                assert spec is not None
+                assert spec.loader is not None
                 module = importlib.util.module_from_spec(spec)
                 sys.modules[name] = module
                 added.append(name)

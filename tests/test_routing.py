@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 import copy
+import logging
 import subprocess
 import sys
-import logging
 from typing import Any
 
 import pytest

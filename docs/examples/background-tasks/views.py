@@ -7,7 +7,6 @@ from django.http import HttpRequest
 from django.http import JsonResponse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
-
 from myapp.tasks import count_words
 from myapp.tasks import notify
 

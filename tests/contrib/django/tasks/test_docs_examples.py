@@ -57,5 +57,6 @@ def test_view_enqueues_and_the_function_runs_the_task(
 def test_backend_settings_pass_the_checks(example: Any) -> None:
     assert list(check_tasks()) == []
     with example_modules(example_lambda="background-tasks/settings_lambda.py"):
-        with override_settings(TASKS=sys.modules["example_lambda"].TASKS):
-            assert list(check_tasks()) == []
+        lambda_tasks = sys.modules["example_lambda"].TASKS
+    with override_settings(TASKS=lambda_tasks):
+        assert list(check_tasks()) == []
