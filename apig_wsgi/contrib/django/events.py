@@ -58,12 +58,16 @@ def uses_task_backends() -> bool:
     """True when ``TASKS`` has a backend of apig-wsgi (on Django 6.0+)."""
     if django.VERSION < (6, 0):
         return False
-    from apig_wsgi.contrib.django.tasks import LambdaTaskBackend
-
     for params in getattr(settings, "TASKS", {}).values():
         path = params.get("BACKEND", "")
         if path in TASK_BACKEND_PATHS:
             return True
+        # Only a backend of another package can subclass ours; Django's own
+        # are skipped so that a cold start imports nothing for them.
+        if not path or path.startswith("django.tasks."):
+            continue
+        from apig_wsgi.contrib.django.tasks import LambdaTaskBackend
+
         try:
             backend = import_string(path)
         except ImportError:

@@ -90,3 +90,17 @@ def test_non_http_handler_hiding_tasks_is_w006(decorated: EventRouter) -> None:
         )
     ]
     assert TASKS["default"]["BACKEND"] == "apig_wsgi.contrib.django.tasks.SQSBackend"
+
+
+@override_settings(
+    TASKS={
+        "default": {
+            "BACKEND": "tests.contrib.django.tasks.test_events_with_tasks.NotABackend"
+        }
+    }
+)
+def test_other_packages_backend_that_is_not_ours() -> None:
+    assert events.uses_task_backends() is False
+
+
+NotABackend = object()
