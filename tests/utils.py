@@ -8,6 +8,7 @@ from typing import Callable
 from wsgiref.validate import validator
 
 EVENTS_DIR = Path(__file__).parent / "events"
+OTHER_EVENTS_DIR = Path(__file__).parent / "other_events"
 
 StartResponse = Callable[..., Any]
 Environ = dict[str, Any]
@@ -16,6 +17,13 @@ Environ = dict[str, Any]
 def load_event(relative_path: str) -> dict[str, Any]:
     """Load a corpus sample; many of them start with a UTF-8 byte-order mark."""
     with (EVENTS_DIR / relative_path).open(encoding="utf-8-sig") as file:
+        event: dict[str, Any] = json.load(file)
+    return event
+
+
+def load_other_event(relative_path: str) -> dict[str, Any]:
+    """Load a sample of a non-HTTP event source from tests/other_events."""
+    with (OTHER_EVENTS_DIR / relative_path).open(encoding="utf-8") as file:
         event: dict[str, Any] = json.load(file)
     return event
 

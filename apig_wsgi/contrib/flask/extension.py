@@ -11,6 +11,7 @@ from flask import Flask
 
 from apig_wsgi import make_lambda_handler
 from apig_wsgi.contrib.flask.cli import apig_cli
+from apig_wsgi.contrib.flask.events import app_event_handler
 from apig_wsgi.contrib.flask.state import EXTENSION_NAME
 from apig_wsgi.contrib.flask.state import AppState
 from apig_wsgi.options import OPTION_NAMES
@@ -21,16 +22,20 @@ from apig_wsgi.options import Options
 from apig_wsgi.options import build_options
 from apig_wsgi.options import find_option_problems
 from apig_wsgi.options import setting_name
+from apig_wsgi.routing import EventRouter
 
 
 class ApigWsgi:
     """Flask extension that turns an app into an AWS Lambda handler.
 
     One instance may serve several apps; everything per app lives in
-    ``app.extensions["apig_wsgi"]``.
+    ``app.extensions["apig_wsgi"]``. Handlers for other AWS events are
+    registered on ``router`` and run inside an app context of the app that
+    received the event.
     """
 
     def __init__(self, app: Flask | None = None) -> None:
+        self.router = EventRouter()
         if app is not None:
             self.init_app(app)
 
@@ -42,10 +47,13 @@ class ApigWsgi:
                 "Call init_app() once per app."
             )
         options = options_from_config(app.config)
+        handler_options = options.as_kwargs()
+        if handler_options["non_http_handler"] is None:
+            handler_options["non_http_handler"] = app_event_handler(app, self.router)
         app.extensions[EXTENSION_NAME] = AppState(
             extension=self,
             options=options,
-            handler=make_lambda_handler(app, **options.as_kwargs()),
+            handler=make_lambda_handler(app, **handler_options),
         )
         app.cli.add_command(apig_cli)
 

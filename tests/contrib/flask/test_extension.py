@@ -52,8 +52,11 @@ class TestInitApp:
 
     def test_extension_keeps_no_per_app_state(self) -> None:
         apig = ApigWsgi()
+        router = apig.router
         apig.init_app(make_app())
-        assert vars(apig) == {}
+        # The router is shared by every app; nothing else is kept.
+        assert vars(apig) == {"router": router}
+        assert router.routes == []
 
     def test_config_keys_become_options(self) -> None:
         app = make_app(
