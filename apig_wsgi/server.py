@@ -235,9 +235,9 @@ class _RequestHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
     def setup(self) -> None:
-        # StreamRequestHandler applies this to the socket's reads and writes.
-        self.timeout = self.server.read_timeout
         super().setup()
+        # Every read and write on the connection, http.server's own included.
+        self.connection.settimeout(self.server.read_timeout)
 
     def _serve(self) -> None:
         if not self.path.startswith("/"):
