@@ -476,6 +476,8 @@ class TestServe:
                     "--binary-media-types",
                     "image/*",
                     "*/*",
+                    "--read-timeout",
+                    "5",
                 ]
             )
         finally:

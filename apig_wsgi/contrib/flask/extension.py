@@ -61,7 +61,7 @@ def options_from_config(config: Mapping[str, Any]) -> Options:
     values = {}
     for key, value in config.items():
         # Other keys belong to the app and other extensions: never touch them.
-        if not (isinstance(key, str) and key.startswith(SETTING_PREFIX)):
+        if not key.startswith(SETTING_PREFIX):
             continue
         if isinstance(value, Iterator):
             # Validation would use up an iterator before build_options sees it.
