@@ -7,6 +7,9 @@ import math
 import re
 import socket
 from collections.abc import Sequence
+from email.errors import FirstHeaderLineIsContinuationDefect
+from email.errors import InvalidHeaderDefect
+from email.errors import MissingHeaderBodySeparatorDefect
 from http.server import BaseHTTPRequestHandler
 from http.server import ThreadingHTTPServer
 from typing import Any
@@ -47,6 +50,13 @@ _MAX_LINE = 65536
 # percent-encoded, as a browser would have sent them.
 _TARGET_SAFE = bytes(range(0x21, 0x7F))
 _QUOTED_LENGTH = 80
+# What the email parser behind http.server notes about a malformed header
+# section; it also notes multipart defects, as it sees no body.
+_HEADER_DEFECTS = (
+    FirstHeaderLineIsContinuationDefect,
+    InvalidHeaderDefect,
+    MissingHeaderBodySeparatorDefect,
+)
 
 
 class LocalServer(ThreadingHTTPServer):
@@ -279,9 +289,11 @@ class _RequestHandler(BaseHTTPRequestHandler):
         AWS events carry header values as text: UTF-8 bytes become the
         characters they encode, other bytes U+FFFD.
         """
-        # The email parser records a line that is not a header as a defect and
-        # takes it and every line after it for a body.
-        if self.headers.defects or self.headers.get_payload():
+        # The email parser takes a line that is not a header, and every line
+        # after it, for a body; it drops a line without a name.
+        if self.headers.get_payload() or any(
+            isinstance(defect, _HEADER_DEFECTS) for defect in self.headers.defects
+        ):
             self.send_error(400, "Malformed header section")
             return None
         headers = []

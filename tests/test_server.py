@@ -230,6 +230,29 @@ def test_concurrent_requests() -> None:
     assert results == [(number, f"i={number}") for number in range(40)]
 
 
+def test_multipart_form_upload() -> None:
+    body = (
+        b"--frontier\r\n"
+        b'Content-Disposition: form-data; name="name"\r\n\r\nAda\r\n'
+        b"--frontier\r\n"
+        b'Content-Disposition: form-data; name="file"; filename="a.bin"\r\n'
+        b"Content-Type: application/octet-stream\r\n\r\n" + BINARY + b"\r\n"
+        b"--frontier--\r\n"
+    )
+    content_type = "multipart/form-data; boundary=frontier"
+    with running(format="http") as server:
+        connection = connect(server)
+        connection.request(
+            "POST", "/", body=body, headers={"Content-Type": content_type}
+        )
+        response = connection.getresponse()
+        echo = json.loads(response.read())
+        connection.close()
+    assert response.status == 201
+    assert echo["headers"]["CONTENT_TYPE"] == content_type
+    assert base64.b64decode(echo["body"]) == body
+
+
 def test_chunked_upload() -> None:
     with running(format="http") as server:
         connection = connect(server)
@@ -348,6 +371,15 @@ def status_line(answer: bytes) -> bytes:
         ),
         (
             b"GET / HTTP/1.1\r\nBad Name: 1\r\n\r\n",
+            b"HTTP/1.1 400 Malformed header section",
+        ),
+        # Lines the parser would drop: no name, or a continuation first.
+        (
+            b"GET / HTTP/1.1\r\n: 1\r\n\r\n",
+            b"HTTP/1.1 400 Malformed header section",
+        ),
+        (
+            b"GET / HTTP/1.1\r\n X-Indented: 1\r\n\r\n",
             b"HTTP/1.1 400 Malformed header section",
         ),
         (
