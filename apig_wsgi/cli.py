@@ -24,8 +24,10 @@ from typing import TextIO
 from apig_wsgi.errors import InvalidEventError
 from apig_wsgi.loading import LoadError
 from apig_wsgi.loading import load_handler
+from apig_wsgi.loading import load_object
 from apig_wsgi.server import DEFAULT_READ_TIMEOUT
 from apig_wsgi.server import LocalServer
+from apig_wsgi.streaming import make_streaming_handler
 from apig_wsgi.testing.client import LambdaContext
 from apig_wsgi.testing.client import LambdaHandler
 from apig_wsgi.testing.events import FORMATS
@@ -309,6 +311,12 @@ def make_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--stage", default=None, help="API Gateway stage name")
     serve.add_argument(
+        "--stream",
+        action="store_true",
+        help="stream the WSGI app's responses to url and rest events, as a "
+        "Function URL in RESPONSE_STREAM mode or a streaming REST API would",
+    )
+    serve.add_argument(
         "--binary-media-types",
         nargs="+",
         default=[],
@@ -346,6 +354,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     if args.command == "invoke":
         return run_invoke(handler, args, sys.stdout, sys.stderr)
+    if args.stream:
+        if kind != "wsgi":
+            sys.stderr.write(
+                f"Error: --stream needs a WSGI application, and {args.app} is a "
+                "Lambda handler.\n"
+            )
+            return 1
+        handler = make_streaming_handler(
+            load_object(args.app), stream=["function-url", "rest"], **options
+        )
     return _serve(handler, kind, args)
 
 

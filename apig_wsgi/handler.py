@@ -48,47 +48,66 @@ FORMAT_CLASSES: tuple[type[EventFormat], ...] = (
 def detect_format(event: object) -> str | None:
     """Name the HTTP format of ``event``; None when it is not an HTTP event.
 
-    Raises ``InvalidEventError`` for events that look like HTTP events of a
-    known front but cannot be one (a wrong version, say).
+    An event that carries the marks of a front but lacks what every event of
+    that front has (``httpMethod``, ``rawPath``, ...) is named all the same,
+    so that translating it raises ``InvalidEventError`` naming the missing
+    key rather than handing it to ``non_http_handler``. Raises
+    ``InvalidEventError`` for events of a known front that cannot be one (a
+    wrong version, say).
     """
     if not isinstance(event, dict):
         return None
+    if "methodArn" in event or "routeArn" in event:
+        # An API Gateway authorizer's request: it has the HTTP keys, but its
+        # answer is a policy, not a response.
+        return None
+    request_context = event.get("requestContext")
+    if not isinstance(request_context, dict):
+        request_context = {}
+    if "elb" in request_context:
+        return "alb"
     if "httpMethod" in event:
-        request_context = event.get("requestContext")
-        if isinstance(request_context, dict) and "elb" in request_context:
-            return "alb"
         return "http-v1" if "version" in event else "rest"
-    if "rawPath" in event:
+    if "rawPath" in event or "http" in request_context or "routeKey" in event:
         version = event.get("version")
         if version == "2.0":
             return "http-v2"
         raise InvalidEventError(
-            f"Unknown version {version!r} for an event with rawPath; "
-            "expected '2.0' (HTTP API payload 2.0 or a Function URL)."
+            f"Unknown version {version!r:.60} for an HTTP API or Function URL "
+            "event; expected '2.0' (payload format 2.0)."
         )
     if "Records" in event:
-        records = event["Records"]
-        first = records[0] if isinstance(records, list) and records else None
-        if not (isinstance(first, dict) and "cf" in first):
-            return None
-        if isinstance(first["cf"], dict) and "request" in first["cf"]:
-            return "edge"
+        return edge_or_none(event["Records"])
+    if "raw_path" in event or "is_base64_encoded" in event:
+        return "lattice-v1"
+    if ("method" in event and "path" in event) or "serviceNetworkArn" in (
+        request_context
+    ):
+        version = event.get("version")
+        if version == "2.0":
+            return "lattice-v2"
         raise InvalidEventError(
-            "The event is from CloudFront but is not a Lambda@Edge request "
-            "(no Records[0].cf.request): only viewer-request and origin-request "
-            "triggers can be handled."
+            f"Unknown version {version!r:.60} for a VPC Lattice event; expected "
+            "'2.0', or raw_path for version 1."
         )
-    if "method" in event:
-        if "raw_path" in event:
-            return "lattice-v1"
-        if "path" in event:
-            version = event.get("version")
-            if version == "2.0":
-                return "lattice-v2"
-            raise InvalidEventError(
-                f"Unknown version {version!r} for a VPC Lattice event; expected '2.0'."
-            )
+    if "resourcePath" in request_context and "connectionId" not in request_context:
+        # A WebSocket API's events have a requestContext too, with connectionId.
+        return "http-v1" if "version" in event else "rest"
     return None
+
+
+def edge_or_none(records: object) -> str | None:
+    """ "edge" for a Lambda@Edge request, None for other services' records."""
+    first = records[0] if isinstance(records, list) and records else None
+    if not (isinstance(first, dict) and "cf" in first):
+        return None
+    if isinstance(first["cf"], dict) and "request" in first["cf"]:
+        return "edge"
+    raise InvalidEventError(
+        "The event is from CloudFront but is not a Lambda@Edge request "
+        "(no Records[0].cf.request): only viewer-request and origin-request "
+        "triggers can be handled."
+    )
 
 
 def not_http_message(event: object) -> str:
@@ -97,7 +116,7 @@ def not_http_message(event: object) -> str:
             f"Expected the event to be a JSON object, got {type(event).__name__}. "
             "Pass non_http_handler to handle direct invocations."
         )
-    keys = ", ".join(repr(key) for key in list(event)[:8]) or "no keys"
+    keys = ", ".join(f"{key!r:.40}" for key in list(event)[:8]) or "no keys"
     return (
         f"Unknown event format with {keys}: not an event from API Gateway, a "
         "Function URL, an ALB, VPC Lattice or Lambda@Edge. Pass non_http_handler "
@@ -108,7 +127,32 @@ def not_http_message(event: object) -> str:
 def describe_malformation(exc: Exception) -> str:
     if isinstance(exc, KeyError):
         return f"missing key {exc.args[0]!r}"
-    return str(exc)
+    return f"{exc!s:.200}"
+
+
+def event_environ(
+    event_format: EventFormat,
+    name: str,
+    event: dict[str, Any],
+    context: Any,
+    trusted_proxies: int,
+) -> dict[str, Any]:
+    """The WSGI environ for an HTTP ``event`` that ``detect_format`` named ``name``.
+
+    The streaming handler (``apig_wsgi.streaming``) builds its environs here
+    too, so both paths translate events and reject malformed ones alike.
+    """
+    try:
+        environ = event_format.environ(event, context)
+    except InvalidEventError:
+        raise
+    except (KeyError, TypeError, AttributeError, ValueError, BinasciiError) as exc:
+        raise InvalidEventError(
+            f"Malformed {name} event: {describe_malformation(exc)}"
+        ) from exc
+    if trusted_proxies and name != "edge":
+        environ["REMOTE_ADDR"] = trusted_client_address(environ, trusted_proxies)
+    return environ
 
 
 def internal_server_error() -> BufferedResponse:
@@ -169,16 +213,7 @@ def make_lambda_handler(
                 return other_events(event, context)
             raise InvalidEventError(not_http_message(event))
         event_format = formats[name]
-        try:
-            environ = event_format.environ(event, context)
-        except InvalidEventError:
-            raise
-        except (KeyError, TypeError, AttributeError, ValueError, BinasciiError) as exc:
-            raise InvalidEventError(
-                f"Malformed {name} event: {describe_malformation(exc)}"
-            ) from exc
-        if proxies and name != "edge":
-            environ["REMOTE_ADDR"] = trusted_client_address(environ, proxies)
+        environ = event_environ(event_format, name, event, context, proxies)
 
         started = perf_counter() if access_log_style else 0.0
         try:

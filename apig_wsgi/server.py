@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 import re
@@ -15,6 +16,8 @@ from http.server import ThreadingHTTPServer
 from typing import Any
 from urllib.parse import quote
 
+from apig_wsgi.streaming import STREAMED
+from apig_wsgi.streaming import StreamingHandler
 from apig_wsgi.testing.client import LambdaContext
 from apig_wsgi.testing.client import LambdaHandler
 from apig_wsgi.testing.events import DEFAULT_STAGES
@@ -121,15 +124,18 @@ class LocalServer(ThreadingHTTPServer):
         headers: list[tuple[str, str]],
         body: bytes,
         source_ip: str,
-    ) -> Response:
+        sink: _ClientStream | None = None,
+    ) -> Response | None:
         """Build the event, call the handler and decode its result.
 
-        A result that cannot be written as HTTP/1.1 (a control character in
-        the status reason or a header, a header name that is not a token)
-        becomes a logged 500, so no header can split the response.
+        A streaming handler (``make_streaming_handler``) streams into ``sink``
+        instead, for the fronts it streams; then the result is None. A result
+        that cannot be written as HTTP/1.1 (a control character in the status
+        reason or a header, a header name that is not a token) becomes a
+        logged 500, so no header can split the response.
         """
-        response = self._respond(method, target, headers, body, source_ip)
-        problem = _unsendable(response)
+        response = self._respond(method, target, headers, body, source_ip, sink)
+        problem = None if response is None else _unsendable(response)
         if problem is None:
             return response
         logger.error("The response cannot be sent: %s. Answering 500 instead.", problem)
@@ -152,7 +158,8 @@ class LocalServer(ThreadingHTTPServer):
         headers: list[tuple[str, str]],
         body: bytes,
         source_ip: str,
-    ) -> Response:
+        sink: _ClientStream | None,
+    ) -> Response | None:
         # The client's URL carries the stage where AWS's would, but the
         # builders take the path after it and put the stage back themselves.
         prefix = self.stage_prefix
@@ -179,7 +186,12 @@ class LocalServer(ThreadingHTTPServer):
             )
             return refusal
         try:
-            result = self.handler(event, LambdaContext())
+            if sink is not None and isinstance(self.handler, StreamingHandler):
+                result = self.handler.invoke(event, LambdaContext(), sink)
+                if result is STREAMED:
+                    return None
+            else:
+                result = self.handler(event, LambdaContext())
         except Exception as exc:
             logger.exception("The Lambda handler raised an exception.")
             return failure_response(self.format, f"the handler raised {exc!r}")
@@ -262,8 +274,15 @@ class _RequestHandler(BaseHTTPRequestHandler):
         # http.server decodes the request line as latin-1.
         target = quote(self.path.encode("latin-1"), safe=_TARGET_SAFE)
         response = self.server.respond(
-            self.command, target, headers, body, self.client_address[0]
+            self.command,
+            target,
+            headers,
+            body,
+            self.client_address[0],
+            _ClientStream(self),
         )
+        if response is None:
+            return
         # Logged before sending, so a client that got its answer finds it logged.
         logger.info(
             '%s "%s" %d %d',
@@ -399,3 +418,51 @@ class _RequestHandler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         logger.info("%s %s", self.address_string(), format % args)
+
+
+class _ClientStream:
+    """Sends a streamed response to the client as it comes, chunk by chunk.
+
+    The prelude is read as the Function URL (or REST API) would read it.
+    """
+
+    def __init__(self, request: _RequestHandler) -> None:
+        self.request = request
+        self.status = 0
+        self.sent = 0
+
+    def start(self, prelude: bytes) -> None:
+        meta = json.loads(prelude)
+        request = self.request
+        self.status = meta["statusCode"]
+        request.send_response(self.status)
+        headers = list(meta.get("headers", {}).items())
+        for name, values in meta.get("multiValueHeaders", {}).items():
+            headers.extend((name, value) for value in values)
+        headers.extend(("Set-Cookie", cookie) for cookie in meta.get("cookies", ()))
+        for name, value in headers:
+            if name.lower() not in _CONNECTION_HEADERS:
+                request.send_header(name, value)
+        request.send_header("Transfer-Encoding", "chunked")
+        request.end_headers()
+
+    def send(self, chunk: bytes) -> None:
+        self.sent += len(chunk)
+        if self.request.command != "HEAD":
+            self.request.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+
+    def finish(self, error: BaseException | None) -> None:
+        request = self.request
+        logger.info(
+            '%s "%s" %d %d (streamed)',
+            request.address_string(),
+            request.requestline,
+            self.status,
+            self.sent,
+        )
+        if error is not None:
+            # No last chunk: the client sees the response end unfinished.
+            logger.warning("The streamed response ended early: %r.", error)
+            request.close_connection = True
+        elif request.command != "HEAD":
+            request.wfile.write(b"0\r\n\r\n")

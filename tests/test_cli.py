@@ -589,3 +589,59 @@ def test_main_module_exposes_main() -> None:
     import apig_wsgi.__main__
 
     assert apig_wsgi.__main__.main is main
+
+
+def test_stream_needs_a_wsgi_app(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["serve", "--stream", "tests.testing.apps:lambda_handler"])
+    assert (code, capsys.readouterr().err) == (
+        1,
+        "Error: --stream needs a WSGI application, and "
+        "tests.testing.apps:lambda_handler is a Lambda handler.\n",
+    )
+
+
+def test_serve_stream_subprocess(tmp_path: Path) -> None:
+    app = "tests.runtime.apps:barrier_app"
+    release = tmp_path / "release"
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "apig_wsgi",
+            "serve",
+            app,
+            "--port",
+            "0",
+            "--format",
+            "url",
+            "--stream",
+        ],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "BARRIER_FILE": str(release),
+            "CLOSE_MARKER": str(tmp_path / "closed"),
+        },
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stderr is not None
+    try:
+        first = process.stderr.readline()
+        url = first.rstrip().rpartition(" ")[2]
+        with urllib.request.urlopen(url + "feed", timeout=30) as response:
+            assert response.headers["Transfer-Encoding"] == "chunked"
+            # The app sends the second event only once this one was read.
+            assert response.read1() == b"data: one\n\n"
+            release.write_text("go")
+            assert response.read() == b"data: released\n\n"
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=60) == 0
+        rest = process.stderr.read()
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        process.stderr.close()
+    assert first == f"Serving {app} (wsgi) as url events on {url}\n"
+    assert re.search(r'"GET /feed HTTP/1\.1" 200 27 \(streamed\)', rest)

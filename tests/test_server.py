@@ -20,6 +20,7 @@ import pytest
 from apig_wsgi.server import DEFAULT_READ_TIMEOUT
 from apig_wsgi.server import MAX_REQUEST_BODY
 from apig_wsgi.server import LocalServer
+from apig_wsgi.streaming import make_streaming_handler
 from apig_wsgi.testing.client import LambdaContext
 from apig_wsgi.testing.events import FORMATS
 from apig_wsgi.testing.responses import decode_result
@@ -706,3 +707,100 @@ def test_path_outside_the_stage_is_forbidden(caplog: pytest.LogCaptureFixture) -
         "API Gateway would answer 403: '/other/x' is not under the stage '/live'."
         in caplog.text
     )
+
+
+class TestStreaming:
+    """A streaming handler's responses reach the client chunk by chunk."""
+
+    @staticmethod
+    def feed(released: threading.Event, fail: bool = False) -> Any:
+        def app(environ: dict[str, Any], start_response: Any) -> Any:
+            start_response(
+                "200 OK",
+                [
+                    ("Content-Type", "text/event-stream"),
+                    ("Content-Length", "999"),
+                    ("Set-Cookie", "a=1"),
+                    ("Set-Cookie", "b=2"),
+                ],
+            )
+            yield b"data: one\n\n"
+            if fail:
+                raise RuntimeError("the feed broke")
+            released.wait(30)
+            yield b"data: two\n\n"
+
+        return app
+
+    def test_chunks_reach_the_client_while_the_app_produces(self) -> None:
+        released = threading.Event()
+        handler = make_streaming_handler(self.feed(released))
+        with running(handler, format="url") as server:
+            connection = connect(server)
+            connection.request("GET", "/feed")
+            response = connection.getresponse()
+            assert response.status == 200
+            assert response.getheader("Transfer-Encoding") == "chunked"
+            assert response.getheader("Content-Length") is None
+            assert response.getheader("Content-Type") == "text/event-stream"
+            assert response.headers.get_all("Set-Cookie") == ["a=1", "b=2"]
+            # The second event waits for this test to have read the first.
+            assert response.read1() == b"data: one\n\n"
+            released.set()
+            assert response.read() == b"data: two\n\n"
+            connection.close()
+
+    def test_rest_prelude_headers(self) -> None:
+        released = threading.Event()
+        released.set()
+        handler = make_streaming_handler(self.feed(released), stream=["rest"])
+        with running(handler, format="rest") as server:
+            connection = connect(server)
+            connection.request("GET", "/prod/feed")
+            response = connection.getresponse()
+            assert response.headers.get_all("Set-Cookie") == ["a=1", "b=2"]
+            assert response.read() == b"data: one\n\ndata: two\n\n"
+            connection.close()
+
+    def test_head_sends_no_body(self) -> None:
+        released = threading.Event()
+        released.set()
+        handler = make_streaming_handler(self.feed(released))
+        with running(handler, format="url") as server:
+            connection = connect(server)
+            connection.request("HEAD", "/feed")
+            response = connection.getresponse()
+            assert response.status == 200
+            assert response.read() == b""
+            connection.request("HEAD", "/feed")
+            assert connection.getresponse().status == 200
+            connection.close()
+
+    def test_error_mid_stream_cuts_the_response_short(
+        self, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        handler = make_streaming_handler(self.feed(threading.Event(), fail=True))
+        with running(handler, format="url") as server:
+            connection = connect(server)
+            connection.request("GET", "/feed")
+            response = connection.getresponse()
+            with pytest.raises(http.client.IncompleteRead) as excinfo:
+                response.read()
+            assert excinfo.value.partial == b"data: one\n\n"
+            connection.close()
+        assert (
+            "The streamed response ended early: RuntimeError('the feed broke')."
+            in caplog.messages
+        )
+
+    def test_fronts_that_do_not_stream_are_buffered(self) -> None:
+        released = threading.Event()
+        released.set()
+        handler = make_streaming_handler(self.feed(released))
+        with running(handler, format="http") as server:
+            connection = connect(server)
+            connection.request("GET", "/feed")
+            response = connection.getresponse()
+            assert response.getheader("Content-Length") == "22"
+            assert response.read() == b"data: one\n\ndata: two\n\n"
+            connection.close()

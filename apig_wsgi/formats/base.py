@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import sys
+
 from apig_wsgi import environ_keys
 from apig_wsgi.environ import BASE_ENVIRON
+from apig_wsgi.environ import to_wsgi_str
+from apig_wsgi.limits import LAMBDA_RESPONSE_LIMIT
+from apig_wsgi.limits import runtime_escapes_non_ascii
+from apig_wsgi.limits import serialised_size
+from apig_wsgi.limits import size_bound
+from apig_wsgi.log import get_logger
 from apig_wsgi.options import SCRIPT_NAME_AUTO
 from apig_wsgi.options import Options
 from apig_wsgi.response import BufferedResponse
-from apig_wsgi.results import HEADER_ALLOWANCE
-from apig_wsgi.results import LAMBDA_RESPONSE_LIMIT
+from apig_wsgi.results import TOO_LARGE_STATUS
 from apig_wsgi.results import BodyEncoder
-from apig_wsgi.results import enforce_size_limit
 from apig_wsgi.results import too_large_response
 
 TYPE_CHECKING = False
@@ -40,13 +46,19 @@ class EventFormat:
             front_decodes_base64=self.front_decodes_base64,
         )
         self.auto_script_name = options.script_name == SCRIPT_NAME_AUTO
-        self.fixed_script_name = "" if self.auto_script_name else options.script_name
+        # The option is a decoded URL path; PATH_INFO holds its UTF-8 bytes as
+        # latin-1 characters, and so must SCRIPT_NAME.
+        self.fixed_script_name = (
+            "" if self.auto_script_name else to_wsgi_str(options.script_name or "")
+        )
         self.base_environ = {**BASE_ENVIRON, environ_keys.EVENT_FORMAT: self.name}
 
     def new_environ(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
         environ = self.base_environ.copy()
         environ[environ_keys.FULL_EVENT] = event
         environ[environ_keys.CONTEXT] = context
+        # Looked up per request, so that redirect_stderr and capsys see it.
+        environ["wsgi.errors"] = sys.stderr
         return environ
 
     def set_script_name(
@@ -79,29 +91,31 @@ class EventFormat:
     def result(self, response: BufferedResponse, environ: dict[str, Any]) -> Result:
         raise NotImplementedError
 
-    # The smallest limit any event of this format can have.
-    smallest_limit: ClassVar[int] = LAMBDA_RESPONSE_LIMIT
-
     def response_limit(self, environ: dict[str, Any]) -> int:
-        return self.smallest_limit
+        """The largest result, in bytes of JSON, that the front accepts."""
+        return LAMBDA_RESPONSE_LIMIT
 
     def respond(
         self, response: BufferedResponse, environ: dict[str, Any]
     ) -> dict[str, Any]:
+        """The Lambda result, or the documented 500 if AWS would refuse it."""
         result, body, is_base64 = self.result(response, environ)
-        # An upper estimate that costs nothing: base64 needs no JSON escaping,
-        # ASCII text rarely more than doubles, other text at most sextuples
-        # (\uXXXX). Only bodies that could come near the limit are measured.
-        if is_base64:
-            estimate = len(body)
-        elif body.isascii():
-            estimate = 2 * len(body)
-        else:
-            estimate = 6 * len(body)
-        if estimate + HEADER_ALLOWANCE <= self.smallest_limit:
+        limit = self.response_limit(environ)
+        source_bytes = sum(len(chunk) for chunk in response.chunks)
+        bound = size_bound(
+            response.status, response.headers, body, is_base64, source_bytes
+        )
+        if bound <= limit:
             return result
-        if enforce_size_limit(
-            result, self.response_limit(environ), environ[environ_keys.EVENT_FORMAT]
-        ):
+        size = serialised_size(result, runtime_escapes_non_ascii())
+        if size <= limit:
             return result
+        get_logger().error(
+            "The %s response is %d bytes of JSON, over the %d-byte limit AWS "
+            "accepts; sent a %s response instead.",
+            environ[environ_keys.EVENT_FORMAT],
+            size,
+            limit,
+            TOO_LARGE_STATUS,
+        )
         return self.result(too_large_response(), environ)[0]

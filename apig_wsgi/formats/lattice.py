@@ -9,6 +9,8 @@ from apig_wsgi.environ import decode_path
 from apig_wsgi.environ import encode_query
 from apig_wsgi.environ import last_forwarded_for
 from apig_wsgi.environ import mapping
+from apig_wsgi.environ import request_method
+from apig_wsgi.environ import required_mapping
 from apig_wsgi.environ import set_body
 from apig_wsgi.environ import set_server
 from apig_wsgi.environ import string
@@ -30,8 +32,10 @@ class LatticeV2Format(EventFormat):
     def environ(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
         environ = self.new_environ(event, context)
         if "requestContext" in event:
-            environ[environ_keys.REQUEST_CONTEXT] = event["requestContext"]
-        environ["REQUEST_METHOD"] = string(event["method"], "method")
+            environ[environ_keys.REQUEST_CONTEXT] = required_mapping(
+                event["requestContext"], "requestContext"
+            )
+        environ["REQUEST_METHOD"] = request_method(event["method"], "method")
         environ["PATH_INFO"] = decode_path(string(event["path"], "path"))
         add_multi_value_headers(environ, event.get("headers"))
         environ[environ_keys.MULTI_VALUE_HEADERS] = True
@@ -72,12 +76,17 @@ class LatticeV1Format(LatticeV2Format):
 
     def environ(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
         environ = self.new_environ(event, context)
-        environ["REQUEST_METHOD"] = string(event["method"], "method")
+        environ["REQUEST_METHOD"] = request_method(event["method"], "method")
         # raw_path is the path and the query string, as the client sent them.
         path, _, query = string(event["raw_path"], "raw_path").partition("?")
         environ["PATH_INFO"] = decode_path(path)
         environ["QUERY_STRING"] = to_wsgi_str(query)
         add_single_value_headers(environ, event.get("headers"))
-        set_body(environ, event.get("body"), event.get("is_base64_encoded"))
+        set_body(
+            environ,
+            event.get("body"),
+            event.get("is_base64_encoded"),
+            flag_name="is_base64_encoded",
+        )
         self.finish(environ)
         return environ

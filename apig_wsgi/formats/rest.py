@@ -9,9 +9,13 @@ from apig_wsgi.environ import decode_path
 from apig_wsgi.environ import encode_query
 from apig_wsgi.environ import last_forwarded_for
 from apig_wsgi.environ import mapping
+from apig_wsgi.environ import optional_string
+from apig_wsgi.environ import request_method
+from apig_wsgi.environ import required_mapping
 from apig_wsgi.environ import set_body
 from apig_wsgi.environ import set_server
 from apig_wsgi.environ import string
+from apig_wsgi.environ import to_wsgi_str
 from apig_wsgi.formats.base import EventFormat
 from apig_wsgi.response import BufferedResponse
 from apig_wsgi.results import multi_value_headers
@@ -31,16 +35,15 @@ class RestFormat(EventFormat):
 
     def environ(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
         environ = self.new_environ(event, context)
-        request_context = event.get("requestContext")
-        if request_context.__class__ is dict:
+        # Test harnesses leave requestContext out; AWS always sends one.
+        request_context = event.get("requestContext", {})
+        if request_context.__class__ is not dict:
+            request_context = required_mapping(request_context, "requestContext")
+        if "requestContext" in event:
             environ[environ_keys.REQUEST_CONTEXT] = request_context
-        else:
-            request_context = mapping(request_context, "requestContext")
 
         method = event["httpMethod"]
-        environ["REQUEST_METHOD"] = (
-            method if method.__class__ is str else string(method, "httpMethod")
-        )
+        environ["REQUEST_METHOD"] = request_method(method, "httpMethod")
         path = event["path"]
         if path.__class__ is not str:
             path = string(path, "path")
@@ -76,12 +79,22 @@ class RestFormat(EventFormat):
 
         set_body(environ, event.get("body"), event.get("isBase64Encoded"))
 
-        identity = request_context.get("identity")
-        source_ip = identity.get("sourceIp") if isinstance(identity, dict) else None
-        environ["REMOTE_ADDR"] = (
-            source_ip or last_forwarded_for(environ) or environ["REMOTE_ADDR"]
+        identity = mapping(request_context.get("identity"), "requestContext.identity")
+        source_ip = optional_string(
+            identity.get("sourceIp"), "requestContext.identity.sourceIp"
         )
-        set_server(environ, request_context.get("domainName") or "", "https")
+        environ["REMOTE_ADDR"] = (
+            to_wsgi_str(source_ip)
+            or last_forwarded_for(environ)
+            or environ["REMOTE_ADDR"]
+        )
+        set_server(
+            environ,
+            optional_string(
+                request_context.get("domainName"), "requestContext.domainName"
+            ),
+            "https",
+        )
         if self.fixed_script_name or self.auto_script_name:
             self.set_script_name(environ, *self.stage_prefix(request_context, path))
         return environ
@@ -91,12 +104,11 @@ class RestFormat(EventFormat):
     ) -> tuple[str, bool]:
         # requestContext.path is the URL path the client used: the stage (on
         # the execute-api host) followed by the event's path.
-        full_path = request_context.get("path")
-        if path == "/" and isinstance(full_path, str) and not full_path.endswith("/"):
+        full_path = optional_string(request_context.get("path"), "requestContext.path")
+        if path == "/" and not full_path.endswith("/"):
             full_path += "/"
         if (
-            isinstance(full_path, str)
-            and len(full_path) > len(path)
+            len(full_path) > len(path)
             and full_path.endswith(path)
             and full_path.startswith("/")
         ):
@@ -130,8 +142,8 @@ class HttpV1Format(RestFormat):
 
 def named_stage_prefix(request_context: dict[str, Any], path: str) -> tuple[str, bool]:
     """HTTP APIs keep a named stage (not ``$default``) at the start of the path."""
-    stage = request_context.get("stage")
-    if isinstance(stage, str) and stage and stage != "$default":
+    stage = optional_string(request_context.get("stage"), "requestContext.stage")
+    if stage and stage != "$default":
         prefix = "/" + stage
         if path == prefix or path.startswith(prefix + "/"):
             return decode_path(prefix), True
