@@ -11,6 +11,7 @@ import argparse
 import errno
 import json
 import logging
+import math
 import signal
 import sys
 from collections.abc import Iterator
@@ -24,6 +25,7 @@ from apig_wsgi.errors import InvalidEventError
 from apig_wsgi.loading import LoadError
 from apig_wsgi.loading import load_handler
 from apig_wsgi.loading import load_object
+from apig_wsgi.server import DEFAULT_READ_TIMEOUT
 from apig_wsgi.server import LocalServer
 from apig_wsgi.streaming import make_streaming_handler
 from apig_wsgi.testing.client import LambdaContext
@@ -46,6 +48,18 @@ def _header(value: str) -> tuple[str, str]:
             f"invalid header {value!r}: expected 'Name: value'"
         )
     return name, header_value.strip()
+
+
+def _seconds(value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = math.nan
+    if not (seconds > 0 and math.isfinite(seconds)):
+        raise argparse.ArgumentTypeError(
+            f"must be a positive number of seconds, not {value!r}"
+        )
+    return seconds
 
 
 def add_build_arguments(parser: argparse.ArgumentParser) -> None:
@@ -309,6 +323,16 @@ def make_parser() -> argparse.ArgumentParser:
         metavar="TYPE",
         help="the REST API binaryMediaTypes setting, e.g. '*/*' or 'image/*'",
     )
+    serve.add_argument(
+        "--read-timeout",
+        type=_seconds,
+        default=DEFAULT_READ_TIMEOUT,
+        metavar="SECONDS",
+        help=(
+            "close a connection whose client sends nothing more for this long "
+            f"(default: {DEFAULT_READ_TIMEOUT:g})"
+        ),
+    )
     invoke = commands.add_parser("invoke", help="call the app with one event")
     _add_app_arguments(invoke)
     add_request_arguments(invoke)
@@ -352,6 +376,7 @@ def _serve(handler: LambdaHandler, kind: str, args: argparse.Namespace) -> int:
             format=args.format,
             stage=args.stage,
             binary_media_types=args.binary_media_types,
+            read_timeout=args.read_timeout,
         )
     except ValueError as exc:
         sys.stderr.write(f"Error: {exc}\n")

@@ -425,6 +425,15 @@ class TestServe:
             "Error: Format 'alb' has no stages, got stage 'v'.\n",
         )
 
+    @pytest.mark.parametrize("value", ["0", "-1", "soon", "inf", "nan"])
+    def test_bad_read_timeout(
+        self, capsys: pytest.CaptureFixture[str], value: str
+    ) -> None:
+        assert usage_error(capsys, "serve", APP, "--read-timeout", value) == (
+            "apig-wsgi serve: error: argument --read-timeout: must be a positive "
+            f"number of seconds, not {value!r}"
+        )
+
     def test_ctrl_c_stops_the_server_in_process(
         self, capsys: pytest.CaptureFixture[str]
     ) -> None:
@@ -467,6 +476,8 @@ class TestServe:
                     "--binary-media-types",
                     "image/*",
                     "*/*",
+                    "--read-timeout",
+                    "5",
                 ]
             )
         finally:
@@ -516,6 +527,41 @@ def test_signal_stops_the_server_subprocess(stop_signal: signal.Signals) -> None
     assert lines[0] == "Press Ctrl-C to stop."
     assert re.fullmatch(r'.* 127\.0\.0\.1 "GET /sub\?x=1 HTTP/1\.1" 201 \d+', lines[1])
     assert lines[2:] == ["Stopped."]
+
+
+def test_read_timeout_closes_idle_connections_subprocess() -> None:
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "apig_wsgi",
+            "serve",
+            APP,
+            "--port",
+            "0",
+            "--read-timeout",
+            "0.2",
+        ],
+        cwd=ROOT,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stderr is not None
+    try:
+        url = process.stderr.readline().rstrip().rpartition(" ")[2]
+        port = int(url.rpartition(":")[2].rstrip("/"))
+        with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+            # The server closes the connection; the client's timeout is longer.
+            assert sock.recv(1) == b""
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=60) == 0
+        rest = process.stderr.read()
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        process.stderr.close()
+    assert re.search(r" 127\.0\.0\.1 Request timed out: ", rest)
 
 
 def test_console_script() -> None:

@@ -61,19 +61,23 @@ class ApigWsgi:
 def options_from_config(config: Mapping[str, Any]) -> Options:
     """Read every ``APIG_WSGI_*`` key of ``config`` into ``Options``.
 
-    A key set to None means the core's default, like leaving it out. Raises
+    Other keys are not read. A key set to None means the core's default, like
+    leaving it out. Raises
     ``TypeError`` or ``ValueError`` naming every invalid or unknown key.
     """
     option_for_key = dict(zip(SETTING_NAMES, OPTION_NAMES))
     values = {}
     for key, value in config.items():
+        # Other keys belong to the app and other extensions: never touch them.
+        if not key.startswith(SETTING_PREFIX):
+            continue
         if isinstance(value, Iterator):
             # Validation would use up an iterator before build_options sees it.
             value = tuple(value)
         if key in option_for_key:
             if value is not None:
                 values[option_for_key[key]] = value
-        elif key.startswith(SETTING_PREFIX):
+        else:
             # Under its own name, so the shared validator reports it as an
             # unknown option instead of it being ignored.
             values[key] = value

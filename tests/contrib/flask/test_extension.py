@@ -126,6 +126,20 @@ class TestInitApp:
         ApigWsgi(app)
         assert app.extensions["apig_wsgi"].options == Options()
 
+    def test_unrelated_iterators_are_left_alone(self) -> None:
+        app = make_app(
+            ALLOWED_ORIGINS=iter(["https://a.example", "https://b.example"]),
+            APIG_WSGI_FAILURE_STATUS_CODES=iter([502]),
+        )
+        ApigWsgi(app)
+        assert list(app.config["ALLOWED_ORIGINS"]) == [
+            "https://a.example",
+            "https://b.example",
+        ]
+        assert app.extensions["apig_wsgi"].options == Options(
+            failure_status_codes=frozenset({502})
+        )
+
     def test_second_init_app_raises(self) -> None:
         app = make_app()
         apig = ApigWsgi(app)
