@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
+import logging
+from typing import TYPE_CHECKING
 
 from apig_wsgi.context import ApigContext
 from apig_wsgi.environ import request_path
-from apig_wsgi.log import get_logger
 
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
+
+logger = logging.getLogger(__name__)
 
 # Control characters and line separators in a text line would let a client
 # write a forged second log line (a path of /x%0D%0AINFO ...): escape them,
@@ -61,4 +63,4 @@ def log_access(
             f"request_id={escape(fields['request_id'])} "
             f"aws_request_id={escape(fields['aws_request_id'])}"
         )
-    get_logger().info(message, extra={"apig_wsgi_access": fields})
+    logger.info(message, extra={"apig_wsgi_access": fields})

@@ -7,10 +7,10 @@ Django exposes it as ``request.apig_context``; Flask as ``apig_context`` and
 from __future__ import annotations
 
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from apig_wsgi import environ_keys
 
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
     from typing import Any

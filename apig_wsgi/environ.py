@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from binascii import Error as BinasciiError
 from binascii import a2b_base64
 from io import BytesIO
+from typing import TYPE_CHECKING
 
 from apig_wsgi import environ_keys
 from apig_wsgi.errors import InvalidEventError
-from apig_wsgi.log import get_logger
 
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterable
     from collections.abc import Mapping
     from typing import Any
+
+logger = logging.getLogger(__name__)
 
 BASE_ENVIRON: dict[str, Any] = {
     "SCRIPT_NAME": "",
@@ -75,7 +77,7 @@ def wsgi_header_value(name: str, value: object) -> str:
 
 
 def log_dropped_headers(names: list[str]) -> None:
-    get_logger().warning(
+    logger.warning(
         "Dropped the request headers %s: header names may only hold letters, "
         "digits and !#$%%&'*+-.^`|~ (no underscores), so that they cannot pose "
         "as the headers the front sets.",
@@ -391,7 +393,7 @@ def trusted_client_address(environ: dict[str, Any], trusted_proxies: int) -> str
             break
     index = position - trusted_proxies
     if index < 0 or not entries[index]:
-        get_logger().warning(
+        logger.warning(
             "trusted_proxies is %d but X-Forwarded-For %r has no entry that far "
             "left of the address AWS observed; using %s. Check the number of "
             "proxies in front of AWS.",

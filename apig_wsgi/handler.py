@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 from binascii import Error as BinasciiError
 from time import perf_counter
+from typing import TYPE_CHECKING
 
 from apig_wsgi.environ import request_path
 from apig_wsgi.environ import trusted_client_address
@@ -17,12 +19,10 @@ from apig_wsgi.formats.lattice import LatticeV1Format
 from apig_wsgi.formats.lattice import LatticeV2Format
 from apig_wsgi.formats.rest import HttpV1Format
 from apig_wsgi.formats.rest import RestFormat
-from apig_wsgi.log import get_logger
 from apig_wsgi.options import build_options
 from apig_wsgi.response import BufferedResponse
 from apig_wsgi.response import run_wsgi_app
 
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Collection
     from collections.abc import Iterable
@@ -33,6 +33,8 @@ if TYPE_CHECKING:
     from apig_wsgi.response import WSGIApp
 
     LambdaHandler = Callable[[dict[str, Any], Any], Any]
+
+logger = logging.getLogger(__name__)
 
 FORMAT_CLASSES: tuple[type[EventFormat], ...] = (
     RestFormat,
@@ -221,7 +223,7 @@ def make_lambda_handler(
         except Exception:
             if not catch:
                 raise
-            get_logger().exception(
+            logger.exception(
                 "Exception in the WSGI application for %s %s; sent a 500 response.",
                 environ["REQUEST_METHOD"],
                 request_path(environ),

@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 from json.encoder import encode_basestring
 from json.encoder import encode_basestring_ascii
+from typing import TYPE_CHECKING
 
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 

@@ -12,7 +12,9 @@ https://docs.aws.amazon.com/apigateway/latest/developerguide/response-transfer-m
 from __future__ import annotations
 
 import json
+import logging
 from time import perf_counter
+from typing import TYPE_CHECKING
 
 from apig_wsgi import environ_keys
 from apig_wsgi.environ import request_path
@@ -23,12 +25,10 @@ from apig_wsgi.handler import FORMAT_CLASSES
 from apig_wsgi.handler import detect_format
 from apig_wsgi.handler import event_environ
 from apig_wsgi.handler import make_lambda_handler
-from apig_wsgi.log import get_logger
 from apig_wsgi.options import build_options
 from apig_wsgi.response import BufferedResponse
 from apig_wsgi.results import multi_value_headers
 
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterable
     from typing import Any
@@ -48,6 +48,9 @@ if TYPE_CHECKING:
 
         def finish(self, error: BaseException | None) -> None:
             """End the response; ``error`` is set when it ends early."""
+
+
+logger = logging.getLogger(__name__)
 
 
 # Front (environ's event format) -> detect_format's name for its events.
@@ -244,7 +247,7 @@ class _Stream(BufferedResponse):
             self.fail_before_body(error)
         else:
             if not isinstance(error, StreamLimitError):
-                get_logger().error(
+                logger.error(
                     "Exception in the WSGI application for %s %s after %d bytes "
                     "of the body were streamed; ended the stream with an error.",
                     self.environ["REQUEST_METHOD"],
@@ -276,12 +279,12 @@ class _Stream(BufferedResponse):
 
     def fail_before_body(self, error: Exception) -> None:
         if isinstance(error, PreludeTooLargeError):
-            get_logger().error("%s Sent a 500 response instead.", error)
+            logger.error("%s Sent a 500 response instead.", error)
             body = PRELUDE_TOO_LARGE_BODY
         elif isinstance(error, FailureStatusError) or not self.handler.catch_exceptions:
             raise error
         else:
-            get_logger().error(
+            logger.error(
                 "Exception in the WSGI application for %s %s; sent a 500 response.",
                 self.environ["REQUEST_METHOD"],
                 request_path(self.environ),
@@ -346,7 +349,7 @@ class _Stream(BufferedResponse):
                 f"{len(chunk)} bytes would pass the {STREAM_LIMIT}-byte limit of "
                 "Lambda response streaming."
             )
-            get_logger().error("%s Ended the stream with an error.", error)
+            logger.error("%s Ended the stream with an error.", error)
             raise error
         self.call_sink(self.sink.send, chunk)
         self.sent += len(chunk)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import sys
+from typing import TYPE_CHECKING
 
 from apig_wsgi import environ_keys
 from apig_wsgi.environ import BASE_ENVIRON
@@ -11,7 +13,6 @@ from apig_wsgi.limits import LAMBDA_RESPONSE_LIMIT
 from apig_wsgi.limits import runtime_escapes_non_ascii
 from apig_wsgi.limits import serialised_size
 from apig_wsgi.limits import size_bound
-from apig_wsgi.log import get_logger
 from apig_wsgi.options import SCRIPT_NAME_AUTO
 from apig_wsgi.options import Options
 from apig_wsgi.response import BufferedResponse
@@ -19,7 +20,6 @@ from apig_wsgi.results import TOO_LARGE_STATUS
 from apig_wsgi.results import BodyEncoder
 from apig_wsgi.results import too_large_response
 
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
     from typing import ClassVar
@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 
 if TYPE_CHECKING:
     Result = tuple[dict[str, Any], str, bool]
+
+logger = logging.getLogger(__name__)
 
 
 class EventFormat:
@@ -110,7 +112,7 @@ class EventFormat:
         size = serialised_size(result, runtime_escapes_non_ascii())
         if size <= limit:
             return result
-        get_logger().error(
+        logger.error(
             "The %s response is %d bytes of JSON, over the %d-byte limit AWS "
             "accepts; sent a %s response instead.",
             environ[environ_keys.EVENT_FORMAT],

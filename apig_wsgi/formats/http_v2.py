@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from apig_wsgi import environ_keys
 from apig_wsgi.environ import add_single_value_headers
 from apig_wsgi.environ import decode_path
@@ -17,7 +19,6 @@ from apig_wsgi.formats.base import EventFormat
 from apig_wsgi.formats.rest import named_stage_prefix
 from apig_wsgi.response import BufferedResponse
 
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from apig_wsgi import environ_keys
 from apig_wsgi.environ import add_multi_value_headers
 from apig_wsgi.environ import add_single_value_headers
@@ -19,7 +21,6 @@ from apig_wsgi.formats.base import EventFormat
 from apig_wsgi.response import BufferedResponse
 from apig_wsgi.results import single_value_headers
 
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 

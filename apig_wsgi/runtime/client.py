@@ -8,8 +8,8 @@ needs) takes about 15 ms of every cold start; the API needs only this much.
 from __future__ import annotations
 
 import socket
+from typing import TYPE_CHECKING
 
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import BinaryIO
 

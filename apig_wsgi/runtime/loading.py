@@ -10,12 +10,12 @@ from __future__ import annotations
 import importlib
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from apig_wsgi.streaming import StreamingHandler
 from apig_wsgi.streaming import check_fronts
 from apig_wsgi.streaming import make_streaming_handler
 
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 

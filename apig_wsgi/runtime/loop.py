@@ -13,6 +13,7 @@ import signal
 import sys
 import time
 from base64 import b64encode
+from typing import TYPE_CHECKING
 
 from apig_wsgi.runtime.client import ERROR_BODY_TRAILER
 from apig_wsgi.runtime.client import ERROR_TYPE_HEADER
@@ -28,7 +29,6 @@ from apig_wsgi.streaming import DELIMITER
 from apig_wsgi.streaming import STREAMED
 from apig_wsgi.streaming import StreamingHandler
 
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     import socket
     from collections.abc import Sequence
