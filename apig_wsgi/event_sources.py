@@ -7,7 +7,8 @@ https://docs.aws.amazon.com/lambda/latest/dg/lambda-services.html
 
 from __future__ import annotations
 
-TYPE_CHECKING = False
+from typing import TYPE_CHECKING
+
 if TYPE_CHECKING:
     from typing import Any
     from typing import Callable

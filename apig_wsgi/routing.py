@@ -8,6 +8,9 @@ the first registered handler that matches.
 
 from __future__ import annotations
 
+import logging
+from typing import TYPE_CHECKING
+
 from apig_wsgi import event_sources
 from apig_wsgi.errors import InvalidEventError
 from apig_wsgi.event_sources import BATCH_SOURCES
@@ -21,12 +24,10 @@ from apig_wsgi.event_sources import SOURCES
 from apig_wsgi.event_sources import SQS
 from apig_wsgi.event_sources import STREAM_SOURCES
 from apig_wsgi.event_sources import detect_source
-from apig_wsgi.log import get_logger
 from apig_wsgi.options import OptionProblem
 from apig_wsgi.options import import_callable
 from apig_wsgi.options import setting_name
 
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
     from typing import Any
@@ -36,6 +37,8 @@ if TYPE_CHECKING:
     Handler = Callable[[Any, Any], Any]
     Match = Callable[[Any], object]
     H = TypeVar("H", bound=Handler)
+
+logger = logging.getLogger(__name__)
 
 #: The Django setting that lists handlers by import path.
 EVENT_HANDLERS_OPTION = "event_handlers"
@@ -285,7 +288,6 @@ class EventRouter:
             failed.append(index)
             if in_order:
                 break
-        logger = get_logger()
         if failed and in_order and source == SQS:
             unprocessed = range(failed[-1] + 1, len(records))
             failed.extend(unprocessed)
@@ -312,7 +314,6 @@ class EventRouter:
         self, source: str, index: int, record: Any, context: Any
     ) -> bool:
         name = record_name(source, index, record)
-        logger = get_logger()
         try:
             route = (
                 self._find_route(source, record) if isinstance(record, dict) else None

@@ -9,8 +9,8 @@ through the Lambda handler, as the event source mapping would.
 from __future__ import annotations
 
 import base64
+from typing import TYPE_CHECKING
 
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterable
     from collections.abc import Mapping

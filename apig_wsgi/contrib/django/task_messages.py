@@ -7,11 +7,11 @@ The same object is an SQS message body and a direct invocation payload. The
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 from typing import Any
 
 from apig_wsgi.errors import InvalidEventError
 
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     from django.tasks import TaskResult
 

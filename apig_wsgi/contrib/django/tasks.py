@@ -11,6 +11,7 @@ import json
 import math
 import os
 from datetime import datetime
+from typing import TYPE_CHECKING
 from typing import Any
 from typing import ClassVar
 
@@ -34,7 +35,6 @@ from django.utils.crypto import get_random_string
 
 from apig_wsgi.contrib.django import task_messages
 
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import ParamSpec
     from typing import TypeVar

@@ -99,7 +99,7 @@ def test_failure_is_retried_with_the_next_attempt_number(
     [error] = failed.errors
     assert error.exception_class_path == "builtins.RuntimeError"
     assert error.traceback.endswith("RuntimeError: attempt 1 fails\n")
-    router_log = [r for r in caplog.records if r.name == "apig_wsgi"]
+    router_log = [r for r in caplog.records if r.name == "apig_wsgi.routing"]
     assert [r.getMessage() for r in router_log] == [
         f"SQS record {delivered['MessageId']!r} failed: Task id={enqueued.id} "
         "path=tests.contrib.django.project.tasks.succeed_on_second_attempt "
