@@ -78,9 +78,10 @@ class LocalServer(ThreadingHTTPServer):
         address: tuple[str, int],
         handler: LambdaHandler,
         *,
-        format: str = "http",
+        format: str = "http-v2",
         stage: str | None = None,
         binary_media_types: Sequence[str] = (),
+        multi_value_headers: bool = False,
         read_timeout: float = DEFAULT_READ_TIMEOUT,
     ) -> None:
         if format not in FORMATS:
@@ -97,12 +98,13 @@ class LocalServer(ThreadingHTTPServer):
                 f"read_timeout must be a positive number of seconds, "
                 f"not {read_timeout!r}."
             )
-        # Fail now, not on the first request, for a stage the format lacks.
-        build_event(format, stage=stage)
+        # Fail now, not on the first request, for a setting the format lacks.
+        build_event(format, stage=stage, multi_value_headers=multi_value_headers)
         self.handler = handler
         self.format = format
         self.stage = stage
         self.binary_media_types = tuple(binary_media_types)
+        self.multi_value_headers = multi_value_headers
         self.read_timeout = float(read_timeout)
         self.host = address[0]
         super().__init__(address, _RequestHandler)
@@ -177,6 +179,7 @@ class LocalServer(ThreadingHTTPServer):
             stage=self.stage,
             source_ip=source_ip,
             binary_media_types=self.binary_media_types,
+            multi_value_headers=self.multi_value_headers,
             scheme="http",
         )
         refusal = request_problem(event, self.format)
@@ -201,6 +204,7 @@ class LocalServer(ThreadingHTTPServer):
             self.format,
             accept=accept,
             binary_media_types=self.binary_media_types,
+            multi_value_headers=self.multi_value_headers,
         )
         if response.error is not None:
             logger.warning(

@@ -216,7 +216,7 @@ class TestInvoke:
             "--event",
             str(SAMPLE),
             "--format",
-            "url",
+            "function-url",
             "--decoded",
         )
         assert (code, err) == (0, "")
@@ -511,7 +511,7 @@ def test_signal_stops_the_server_subprocess(stop_signal: signal.Signals) -> None
     try:
         first = process.stderr.readline()
         url = first.rstrip().rpartition(" ")[2]
-        assert first == f"Serving {APP} (wsgi) as http events on {url}\n"
+        assert first == f"Serving {APP} (wsgi) as http-v2 events on {url}\n"
         with urllib.request.urlopen(url + "sub?x=1", timeout=30) as response:
             assert json.loads(response.read())["query_string"] == "x=1"
         process.send_signal(stop_signal)
@@ -613,7 +613,7 @@ def test_serve_stream_subprocess(tmp_path: Path) -> None:
             "--port",
             "0",
             "--format",
-            "url",
+            "function-url",
             "--stream",
         ],
         cwd=ROOT,
@@ -643,5 +643,5 @@ def test_serve_stream_subprocess(tmp_path: Path) -> None:
             process.kill()
             process.wait()
         process.stderr.close()
-    assert first == f"Serving {app} (wsgi) as url events on {url}\n"
+    assert first == f"Serving {app} (wsgi) as function-url events on {url}\n"
     assert re.search(r'"GET /feed HTTP/1\.1" 200 27 \(streamed\)', rest)

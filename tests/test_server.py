@@ -30,6 +30,7 @@ from tests.testing.apps import huge_handler
 from tests.testing.apps import malformed_handler
 from tests.testing.apps import raw_base64_handler
 from tests.testing.apps import reflecting_handler
+from tests.testing.corpus import front
 
 
 @contextmanager
@@ -59,9 +60,11 @@ def connect(server: LocalServer) -> http.client.HTTPConnection:
     return http.client.HTTPConnection("127.0.0.1", server.server_port, timeout=30)
 
 
-@pytest.mark.parametrize("format", ["rest", "http", "url", "alb-multi", "edge"])
-def test_urllib_post_echo(format: str) -> None:
-    with running(format=format, binary_media_types=["*/*"]) as server:
+@pytest.mark.parametrize(
+    "case", ["rest", "http-v2", "function-url", "alb-multi", "edge"]
+)
+def test_urllib_post_echo(case: str) -> None:
+    with running(**front(case), binary_media_types=["*/*"]) as server:
         request = urllib.request.Request(
             server.url + "caf%C3%A9/x?q=caf%C3%A9&r=a%2Bb%26c",
             data=BINARY,
@@ -81,11 +84,11 @@ def test_urllib_post_echo(format: str) -> None:
     assert base64.b64decode(echo["body"]) == BINARY
     assert echo["headers"]["HTTP_COOKIE"] == "s=1"
     assert echo["remote_addr"] == "127.0.0.1"
-    assert echo["url_scheme"] == ("https" if format == "edge" else "http")
+    assert echo["url_scheme"] == ("https" if case == "edge" else "http")
 
 
 def test_host_and_port_reach_the_app() -> None:
-    with running(format="http") as server, urlopen(server.url) as response:
+    with running(format="http-v2") as server, urlopen(server.url) as response:
         echo = json.loads(response.read())
     assert echo["headers"]["HTTP_HOST"] == f"127.0.0.1:{server.server_port}"
     assert echo["headers"]["HTTP_X_FORWARDED_PORT"] == str(server.server_port)
@@ -126,7 +129,7 @@ def test_repeated_request_headers_and_response_headers() -> None:
 def test_unicode_and_reserved_query_string() -> None:
     query = "q=" + quote("caf\u00e9 & co/?#=", safe="") + "&empty=&x=%2B"
     with (
-        running(format="http") as server,
+        running(format="http-v2") as server,
         urlopen(server.url + "?" + query) as response,
     ):
         echo = json.loads(response.read())
@@ -134,7 +137,10 @@ def test_unicode_and_reserved_query_string() -> None:
 
 
 def test_binary_download() -> None:
-    with running(format="http") as server, urlopen(server.url + "binary") as response:
+    with (
+        running(format="http-v2") as server,
+        urlopen(server.url + "binary") as response,
+    ):
         assert response.read() == BINARY
 
 
@@ -155,7 +161,7 @@ def test_rest_base64_body_with_binary_media_type_is_decoded() -> None:
 
 def test_large_upload_and_download() -> None:
     size = 3 * 1024 * 1024
-    with running(format="http") as server:
+    with running(format="http-v2") as server:
         request = urllib.request.Request(server.url, data=b"\xff" * size, method="PUT")
         with urlopen(request) as response:
             assert len(base64.b64decode(json.loads(response.read())["body"])) == size
@@ -163,7 +169,7 @@ def test_large_upload_and_download() -> None:
             assert response.read() == b"a" * size
 
 
-@pytest.mark.parametrize(("format", "status"), [("rest", 500), ("url", 413)])
+@pytest.mark.parametrize(("format", "status"), [("rest", 500), ("function-url", 413)])
 def test_request_over_lambda_limit_is_refused(
     format: str, status: int, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -195,7 +201,7 @@ def test_malformed_result_is_502(caplog: pytest.LogCaptureFixture) -> None:
     ("format", "status", "reason"),
     [
         ("rest", 502, "over the Lambda limit of 6291456 bytes"),
-        ("http", 500, "over the Lambda limit of 6291456 bytes"),
+        ("http-v2", 500, "over the Lambda limit of 6291456 bytes"),
         ("alb", 502, "over the ALB limit of 1048576 bytes"),
     ],
 )
@@ -226,7 +232,7 @@ def test_concurrent_requests() -> None:
         with urlopen(server.url + f"n?i={number}") as response:
             return number, json.loads(response.read())["query_string"]
 
-    with running(format="http") as server, ThreadPoolExecutor(8) as pool:
+    with running(format="http-v2") as server, ThreadPoolExecutor(8) as pool:
         results = list(pool.map(fetch, range(40)))
     assert results == [(number, f"i={number}") for number in range(40)]
 
@@ -241,7 +247,7 @@ def test_multipart_form_upload() -> None:
         b"--frontier--\r\n"
     )
     content_type = "multipart/form-data; boundary=frontier"
-    with running(format="http") as server:
+    with running(format="http-v2") as server:
         connection = connect(server)
         connection.request(
             "POST", "/", body=body, headers={"Content-Type": content_type}
@@ -255,7 +261,7 @@ def test_multipart_form_upload() -> None:
 
 
 def test_chunked_upload() -> None:
-    with running(format="http") as server:
+    with running(format="http-v2") as server:
         connection = connect(server)
         connection.request(
             "POST", "/", body=iter([b"abc", b"", b"def"]), encode_chunked=True
@@ -630,7 +636,7 @@ def test_raw_non_ascii_request_bytes(format: str) -> None:
 
 
 def test_chunked_upload_with_trailer() -> None:
-    with running(format="http") as server:
+    with running(format="http-v2") as server:
         answer = raw_exchange(
             server,
             b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nConnection: close"
@@ -674,7 +680,7 @@ def test_url() -> None:
 def test_url_includes_the_stage() -> None:
     with running(format="rest", stage="live") as server:
         assert server.url == f"http://127.0.0.1:{server.server_port}/live/"
-    with running(format="http", stage="beta") as server:
+    with running(format="http-v2", stage="beta") as server:
         assert server.url == f"http://127.0.0.1:{server.server_port}/beta/"
 
 
@@ -683,7 +689,7 @@ def test_url_includes_the_stage() -> None:
     [
         ("rest", None, "/prod/a/b"),
         ("rest", "live", "/live"),
-        ("http", "beta", "/beta/a"),
+        ("http-v2", "beta", "/beta/a"),
     ],
 )
 def test_stage_is_taken_off_the_url_path(
@@ -735,7 +741,7 @@ class TestStreaming:
     def test_chunks_reach_the_client_while_the_app_produces(self) -> None:
         released = threading.Event()
         handler = make_streaming_handler(self.feed(released))
-        with running(handler, format="url") as server:
+        with running(handler, format="function-url") as server:
             connection = connect(server)
             connection.request("GET", "/feed")
             response = connection.getresponse()
@@ -766,7 +772,7 @@ class TestStreaming:
         released = threading.Event()
         released.set()
         handler = make_streaming_handler(self.feed(released))
-        with running(handler, format="url") as server:
+        with running(handler, format="function-url") as server:
             connection = connect(server)
             connection.request("HEAD", "/feed")
             response = connection.getresponse()
@@ -780,7 +786,7 @@ class TestStreaming:
         self, caplog: pytest.LogCaptureFixture
     ) -> None:
         handler = make_streaming_handler(self.feed(threading.Event(), fail=True))
-        with running(handler, format="url") as server:
+        with running(handler, format="function-url") as server:
             connection = connect(server)
             connection.request("GET", "/feed")
             response = connection.getresponse()
@@ -797,7 +803,7 @@ class TestStreaming:
         released = threading.Event()
         released.set()
         handler = make_streaming_handler(self.feed(released))
-        with running(handler, format="http") as server:
+        with running(handler, format="http-v2") as server:
             connection = connect(server)
             connection.request("GET", "/feed")
             response = connection.getresponse()

@@ -67,7 +67,7 @@ class Closing:
         self.closed = True
 
 
-def stream(app: Any, format: str = "url", **options: Any) -> RecordingSink:
+def stream(app: Any, format: str = "function-url", **options: Any) -> RecordingSink:
     handler = make_streaming_handler(app, stream=["function-url", "rest"], **options)
     sink = RecordingSink()
     assert handler.invoke(build_event(format), LambdaContext(), sink) is STREAMED
@@ -76,7 +76,7 @@ def stream(app: Any, format: str = "url", **options: Any) -> RecordingSink:
 
 def test_called_as_a_handler_answers_buffered() -> None:
     handler = make_streaming_handler(echo_app)
-    event = build_event("url", "POST", "/x", body=b"hi")
+    event = build_event("function-url", "POST", "/x", body=b"hi")
     assert handler(event, LambdaContext()) == make_lambda_handler(echo_app)(
         event, LambdaContext()
     )
@@ -121,7 +121,7 @@ def test_write_callable_streams_too() -> None:
 def test_http_api_event_is_buffered_while_function_urls_stream() -> None:
     handler = make_streaming_handler(echo_app, stream=["function-url"])
     sink = RecordingSink()
-    result = handler.invoke(build_event("http"), LambdaContext(), sink)
+    result = handler.invoke(build_event("http-v2"), LambdaContext(), sink)
     assert result["statusCode"] == 201
     assert sink.prelude is None
 
@@ -170,7 +170,7 @@ class TestApplicationErrors:
         sink = RecordingSink()
         handler = make_streaming_handler(app)
         with pytest.raises(ValueError, match="no data"):
-            handler.invoke(build_event("url"), LambdaContext(), sink)
+            handler.invoke(build_event("function-url"), LambdaContext(), sink)
         assert sink.prelude is None
         assert iterable.closed
 
@@ -254,7 +254,7 @@ class TestApplicationErrors:
         handler = make_streaming_handler(app, failure_status_codes=[503])
         sink = RecordingSink()
         with pytest.raises(FailureStatusError) as excinfo:
-            handler.invoke(build_event("url"), LambdaContext(), sink)
+            handler.invoke(build_event("function-url"), LambdaContext(), sink)
         assert excinfo.value.result == {
             "statusCode": 503,
             "headers": {"retry-after": "5"},
@@ -272,7 +272,9 @@ class TestApplicationErrors:
         handler = make_streaming_handler(app)
         with pytest.raises(BrokenPipeError):
             handler.invoke(
-                build_event("url"), LambdaContext(), RecordingSink(fail_on_send=True)
+                build_event("function-url"),
+                LambdaContext(),
+                RecordingSink(fail_on_send=True),
             )
         assert iterable.closed
 
@@ -283,7 +285,9 @@ class TestApplicationErrors:
         handler = make_streaming_handler(app, catch_exceptions=True)
         with pytest.raises(BrokenPipeError):
             handler.invoke(
-                build_event("url"), LambdaContext(), RecordingSink(fail_on_send=True)
+                build_event("function-url"),
+                LambdaContext(),
+                RecordingSink(fail_on_send=True),
             )
 
 
@@ -359,7 +363,9 @@ def test_docs_example_streams_its_events() -> None:
     example = runpy.run_path(str(path))
     sink = RecordingSink()
     handler = example["handler"]
-    assert handler.invoke(build_event("url"), LambdaContext(), sink) is STREAMED
+    assert (
+        handler.invoke(build_event("function-url"), LambdaContext(), sink) is STREAMED
+    )
     assert sink.prelude == {
         "statusCode": 200,
         "headers": {"content-type": "text/event-stream", "cache-control": "no-cache"},

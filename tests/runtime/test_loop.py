@@ -90,7 +90,7 @@ class TestBufferedFronts:
         self, fake: FakeLambda, stream: str
     ) -> None:
         start(fake, ECHO, APIG_WSGI_STREAM=stream)
-        streamed = set(filter(None, stream.replace("function-url", "url").split(",")))
+        streamed = set(filter(None, stream.split(",")))
         buffered_handler = make_lambda_handler(echo_app)
         for format in FORMATS:
             event = request(format)
@@ -111,7 +111,7 @@ class TestBufferedFronts:
 
     def test_lambda_handler_is_called_as_is(self, fake: FakeLambda) -> None:
         start(fake, "tests.testing.apps.handler")
-        event = request("http")
+        event = request("http-v2")
         invocation = fake.invoke(event)
         assert invocation.result == make_lambda_handler(echo_app)(
             event, LambdaContext()
@@ -125,7 +125,7 @@ class TestBufferedFronts:
 
     def test_unhandled_exception_posts_an_error(self, fake: FakeLambda) -> None:
         start(fake, ECHO)
-        invocation = fake.invoke(build_event("http", "GET", "/error"))
+        invocation = fake.invoke(build_event("http-v2", "GET", "/error"))
         assert invocation.kind == "error"
         assert invocation.request_headers["Lambda-Runtime-Function-Error-Type"] == (
             "Unhandled"
@@ -140,7 +140,7 @@ class TestBufferedFronts:
             fake.log()
         )
         # The API closed the connection after the error; the runtime reconnects.
-        assert fake.invoke(request("http")).kind == "response"
+        assert fake.invoke(request("http-v2")).kind == "response"
 
     def test_invalid_event_is_an_error(self, fake: FakeLambda) -> None:
         start(fake, ECHO, APIG_WSGI_STREAM="function-url")
@@ -260,7 +260,7 @@ class TestStreaming:
         self, fake: FakeLambda
     ) -> None:
         start(fake, "tests.runtime.apps.barrier_app", APIG_WSGI_STREAM="function-url")
-        invocation = fake.submit(request("url"))
+        invocation = fake.submit(request("function-url"))
         # The app sends its second event only after the first reached the API.
         first = wait_for_chunk(invocation, b"data: one")
         released = release(fake)
@@ -301,7 +301,7 @@ class TestStreaming:
 
     def test_error_mid_stream_goes_in_the_trailers(self, fake: FakeLambda) -> None:
         start(fake, "tests.runtime.apps.failing_app", APIG_WSGI_STREAM="function-url")
-        invocation = fake.invoke(build_event("url", "GET", "/feed"))
+        invocation = fake.invoke(build_event("function-url", "GET", "/feed"))
         assert invocation.prelude_and_body() == (SSE_PRELUDE, b"data: one\n\n")
         assert invocation.trailers["Lambda-Runtime-Function-Error-Type"] == (
             "RuntimeError"
@@ -317,13 +317,13 @@ class TestStreaming:
             "body were streamed; ended the stream with an error." in fake.log()
         )
         # The runtime goes on serving.
-        assert fake.invoke(build_event("url", "GET", "/feed")).kind == "stream"
+        assert fake.invoke(build_event("function-url", "GET", "/feed")).kind == "stream"
 
     def test_streaming_handler_named_by_handler(self, fake: FakeLambda) -> None:
         start(fake, "tests.runtime.apps.streaming_handler")
-        assert fake.invoke(request("url")).kind == "stream"
+        assert fake.invoke(request("function-url")).kind == "stream"
         assert fake.invoke(request("rest")).kind == "stream"
-        assert fake.invoke(request("http")).kind == "response"
+        assert fake.invoke(request("http-v2")).kind == "response"
 
     def test_django_streaming_http_response(self, fake: FakeLambda) -> None:
         pytest.importorskip("django")
@@ -340,12 +340,12 @@ class TestStreaming:
         cookies = prelude["multiValueHeaders"]["Set-Cookie"]
         assert [cookie.lstrip() for cookie in cookies] == ["seen=1; Path=/"]
         assert body == b"data: one\n\ndata: released\n\n"
-        page = fake.invoke(build_event("http", "GET", "/page")).result
+        page = fake.invoke(build_event("http-v2", "GET", "/page")).result
         assert (page["statusCode"], page["body"]) == (200, "Hello from /page")
 
     def test_flask_stream_with_context(self, fake: FakeLambda) -> None:
         start(fake, "tests.runtime.flask_app.app", APIG_WSGI_STREAM="function-url")
-        invocation = fake.submit(build_event("url", "GET", "/feed?name=flask"))
+        invocation = fake.submit(build_event("function-url", "GET", "/feed?name=flask"))
         first = wait_for_chunk(invocation, b"data: flask")
         released = release(fake)
         fake.wait(invocation)
@@ -360,9 +360,9 @@ class TestLifecycle:
         start(fake, "tests.runtime.apps.barrier_app", APIG_WSGI_STREAM="function-url")
         release(fake)
         for number in range(40):
-            format = "url" if number % 2 else "alb"
+            format = "function-url" if number % 2 else "alb"
             invocation = fake.invoke(build_event(format, "GET", f"/{number}"))
-            if format == "url":
+            if format == "function-url":
                 assert invocation.prelude_and_body()[1] == (
                     b"data: one\n\ndata: released\n\n"
                 )
@@ -376,13 +376,15 @@ class TestLifecycle:
         self, fake: FakeLambda
     ) -> None:
         start(fake, "tests.runtime.apps.slow_app", APIG_WSGI_STREAM="function-url")
-        invocation = fake.invoke(build_event("url", "GET", "/slow"), timeout_ms=1500)
+        invocation = fake.invoke(
+            build_event("function-url", "GET", "/slow"), timeout_ms=1500
+        )
         assert invocation.kind == "timeout"
         # What was streamed before the deadline reached the client.
         assert b"data: one\n\n" in b"".join(chunk for _, chunk in invocation.chunks)
         fake.wait_until_idle()
         assert fake.starts == 2
-        quick = fake.invoke(build_event("url", "GET", "/quick"))
+        quick = fake.invoke(build_event("function-url", "GET", "/quick"))
         assert quick.prelude_and_body()[1] == b"quick"
 
     def test_sigterm_while_waiting_stops_cleanly(self, fake: FakeLambda) -> None:
@@ -397,7 +399,7 @@ class TestLifecycle:
         start(fake, "tests.runtime.apps.barrier_app", APIG_WSGI_STREAM="function-url")
         process = fake.process
         assert process is not None
-        invocation = fake.submit(request("url"))
+        invocation = fake.submit(request("function-url"))
         wait_for_chunk(invocation, b"data: one")
         process.send_signal(signal.SIGTERM)
         release(fake)
@@ -410,10 +412,10 @@ class TestLifecycle:
 class TestRuntimeAPIFailures:
     def test_answer_that_is_not_accepted_is_logged(self, fake: FakeLambda) -> None:
         start(fake, ECHO)
-        invocation = fake.submit(request("http"))
+        invocation = fake.submit(request("http-v2"))
         invocation.reply_status = 413
         fake.wait(invocation)
-        assert fake.invoke(request("http")).kind == "response"
+        assert fake.invoke(request("http-v2")).kind == "response"
         assert (
             f"The Runtime API answered 413 to the response of invocation "
             f'{invocation.request_id}: {{"status":"OK"}}' in fake.log()
@@ -421,7 +423,7 @@ class TestRuntimeAPIFailures:
 
     def test_answer_that_is_not_http_stops_the_runtime(self, fake: FakeLambda) -> None:
         start(fake, ECHO)
-        invocation = fake.submit(request("http"))
+        invocation = fake.submit(request("http-v2"))
         invocation.garbage_reply = True
         assert fake.process is not None
         assert fake.process.wait(WAIT) == 1
@@ -443,14 +445,14 @@ class TestRuntimeAPIFailures:
 
     def test_connection_lost_mid_stream(self, fake: FakeLambda) -> None:
         start(fake, "tests.runtime.apps.barrier_app", APIG_WSGI_STREAM="function-url")
-        invocation = fake.submit(request("url"))
+        invocation = fake.submit(request("function-url"))
         invocation.drop_mid_stream = True
         fake.wait(invocation)
         assert invocation.kind == "dropped"
         release(fake)
         fake.wait_until_idle()
         assert f"Lost the streamed response of {invocation.request_id}." in (fake.log())
-        assert fake.invoke(request("url")).kind == "stream"
+        assert fake.invoke(request("function-url")).kind == "stream"
 
 
 class TestExecWrapper:
@@ -467,7 +469,7 @@ class TestExecWrapper:
             command=[str(wrapper)],
         )
         fake.wait_until_idle()
-        assert fake.invoke(request("url")).kind == "stream"
+        assert fake.invoke(request("function-url")).kind == "stream"
         assert fake.invoke(request("rest")).kind == "response"
 
 
