@@ -22,6 +22,7 @@ from typing import Any
 from typing import TextIO
 
 from apig_wsgi.errors import InvalidEventError
+from apig_wsgi.handler import HandlerFunction
 from apig_wsgi.loading import LoadError
 from apig_wsgi.loading import load_handler
 from apig_wsgi.loading import load_object
@@ -29,7 +30,6 @@ from apig_wsgi.server import DEFAULT_READ_TIMEOUT
 from apig_wsgi.server import LocalServer
 from apig_wsgi.streaming import make_streaming_handler
 from apig_wsgi.testing.client import LambdaContext
-from apig_wsgi.testing.client import LambdaHandler
 from apig_wsgi.testing.events import FORMATS
 from apig_wsgi.testing.events import build_event
 from apig_wsgi.testing.events import detect_format
@@ -137,7 +137,7 @@ def add_request_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run_invoke(
-    handler: LambdaHandler, args: argparse.Namespace, stdout: TextIO, stderr: TextIO
+    handler: HandlerFunction, args: argparse.Namespace, stdout: TextIO, stderr: TextIO
 ) -> int:
     """Call ``handler`` with the event ``args`` describe and print its result.
 
@@ -391,7 +391,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     return _serve(handler, kind, args)
 
 
-def _serve(handler: LambdaHandler, kind: str, args: argparse.Namespace) -> int:
+def _serve(handler: HandlerFunction, kind: str, args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     try:
         server = LocalServer(

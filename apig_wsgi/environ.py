@@ -279,6 +279,18 @@ def decode_path(path: str) -> str:
     return unquote_to_bytes(path).decode("latin-1")
 
 
+def named_stage_prefix(stage: str, path: str) -> tuple[str, bool]:
+    """The stage at the start of an HTTP API's path, decoded, and True; or "", False.
+
+    HTTP APIs keep a named stage (not ``$default``) in the path they send.
+    """
+    if stage and stage != "$default":
+        prefix = "/" + stage
+        if path == prefix or path.startswith(prefix + "/"):
+            return decode_path(prefix), True
+    return "", False
+
+
 def strict_b64decode(text: str) -> bytes:
     """Decode base64, refusing any character outside the alphabet.
 

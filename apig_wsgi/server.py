@@ -16,10 +16,10 @@ from http.server import ThreadingHTTPServer
 from typing import Any
 from urllib.parse import quote
 
+from apig_wsgi.handler import HandlerFunction
 from apig_wsgi.streaming import STREAMED
 from apig_wsgi.streaming import StreamingHandler
 from apig_wsgi.testing.client import LambdaContext
-from apig_wsgi.testing.client import LambdaHandler
 from apig_wsgi.testing.events import DEFAULT_STAGES
 from apig_wsgi.testing.events import FORMATS
 from apig_wsgi.testing.events import build_event
@@ -76,7 +76,7 @@ class LocalServer(ThreadingHTTPServer):
     def __init__(
         self,
         address: tuple[str, int],
-        handler: LambdaHandler,
+        handler: HandlerFunction,
         *,
         format: str = "http-v2",
         stage: str | None = None,

@@ -16,18 +16,14 @@ import logging
 from time import perf_counter
 from typing import TYPE_CHECKING
 
-from apig_wsgi import environ_keys
+from apig_wsgi.access_log import log_access
 from apig_wsgi.environ import request_path
 from apig_wsgi.errors import FailureStatusError
 from apig_wsgi.errors import InvalidEventError
-from apig_wsgi.formats.http_v2 import fold_headers
-from apig_wsgi.handler import FORMAT_CLASSES
-from apig_wsgi.handler import detect_format
-from apig_wsgi.handler import event_environ
-from apig_wsgi.handler import make_lambda_handler
+from apig_wsgi.handler import LambdaHandler
+from apig_wsgi.handler import log_application_error
 from apig_wsgi.options import build_options
 from apig_wsgi.response import BufferedResponse
-from apig_wsgi.results import multi_value_headers
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -35,6 +31,8 @@ if TYPE_CHECKING:
     from typing import Callable
     from typing import Protocol
 
+    from apig_wsgi.formats.base import EventFormat
+    from apig_wsgi.options import Options
     from apig_wsgi.response import WSGIApp
 
     class StreamSink(Protocol):
@@ -53,8 +51,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
-# Front (environ's event format) -> detect_format's name for its events.
-STREAMING_FRONTS: dict[str, str] = {"function-url": "http-v2", "rest": "rest"}
+# The fronts whose formats can start a response with a prelude.
+STREAMING_FRONTS = ("function-url", "rest")
 
 # https://docs.aws.amazon.com/lambda/latest/dg/configuration-response-streaming.html
 STREAM_LIMIT = 200 * 1024 * 1024
@@ -122,30 +120,17 @@ def make_streaming_handler(
     answers every event buffered, exactly as ``make_lambda_handler`` does; the
     ``apig_wsgi.runtime`` loop calls ``invoke`` instead, which streams.
     """
-    return StreamingHandler(wsgi_app, check_fronts(stream), options)
+    return StreamingHandler(wsgi_app, build_options(options), check_fronts(stream))
 
 
-class StreamingHandler:
+class StreamingHandler(LambdaHandler):
     """See ``make_streaming_handler``."""
 
     def __init__(
-        self, wsgi_app: WSGIApp, fronts: frozenset[str], options: dict[str, Any]
+        self, wsgi_app: WSGIApp, options: Options, fronts: frozenset[str]
     ) -> None:
-        self.wsgi_app = wsgi_app
+        super().__init__(wsgi_app, options)
         self.fronts = fronts
-        self.buffered = make_lambda_handler(wsgi_app, **options)
-        resolved = build_options(options)
-        names = {STREAMING_FRONTS[front] for front in fronts}
-        self.formats = {
-            cls.name: cls(resolved) for cls in FORMAT_CLASSES if cls.name in names
-        }
-        self.catch_exceptions = resolved.catch_exceptions
-        self.failure_status_codes = resolved.failure_status_codes
-        self.access_log = resolved.access_log
-        self.trusted_proxies = resolved.trusted_proxies
-
-    def __call__(self, event: dict[str, Any], context: Any) -> Any:
-        return self.buffered(event, context)
 
     def invoke(self, event: Any, context: Any, sink: StreamSink) -> Any:
         """Stream the response into ``sink`` and return ``STREAMED``.
@@ -154,34 +139,21 @@ class StreamingHandler:
         instead, and ``sink`` is left alone.
         """
         try:
-            name = detect_format(event)
+            event_format = self.event_format(event)
         except InvalidEventError:
-            name = None
-        if name is None or name not in self.formats:
-            return self.buffered(event, context)
-        environ = event_environ(
-            self.formats[name], name, event, context, self.trusted_proxies
-        )
-        front = environ[environ_keys.EVENT_FORMAT]
-        if front not in self.fronts:
-            # An HTTP API event, while only Function URLs stream.
-            return self.buffered(event, context)
-        _Stream(self, environ, front, sink).run()
+            event_format = None
+        if event_format is None or event_format.name not in self.fronts:
+            return self(event, context)
+        environ = self.environ(event_format, event, context)
+        _Stream(self, environ, event_format, sink).run()
         return STREAMED
 
 
-def prelude_for(front: str, status_code: int, headers: list[tuple[str, str]]) -> bytes:
-    """The JSON prelude of a streamed response for ``front``."""
-    prelude: dict[str, Any]
-    if front == "function-url":
-        folded, cookies = fold_headers(headers)
-        prelude = {"statusCode": status_code, "headers": folded, "cookies": cookies}
-    else:
-        # REST APIs take Set-Cookie, like every repeated header, this way.
-        prelude = {
-            "statusCode": status_code,
-            "multiValueHeaders": multi_value_headers(headers),
-        }
+def prelude_for(
+    event_format: EventFormat, status_code: int, headers: list[tuple[str, str]]
+) -> bytes:
+    """The JSON prelude of a streamed response."""
+    prelude = event_format.prelude(status_code, headers)
     return json.dumps(prelude, separators=(",", ":")).encode()
 
 
@@ -194,7 +166,7 @@ class _Stream(BufferedResponse):
 
     __slots__ = (
         "environ",
-        "front",
+        "event_format",
         "handler",
         "iterable",
         "opened",
@@ -207,13 +179,13 @@ class _Stream(BufferedResponse):
         self,
         handler: StreamingHandler,
         environ: dict[str, Any],
-        front: str,
+        event_format: EventFormat,
         sink: StreamSink,
     ) -> None:
         super().__init__()
         self.handler = handler
         self.environ = environ
-        self.front = front
+        self.event_format = event_format
         self.sink = sink
         self.iterable: Iterable[bytes] = ()
         self.opened = False
@@ -256,15 +228,14 @@ class _Stream(BufferedResponse):
                     exc_info=error,
                 )
             self.sink.finish(error)
-        if self.handler.access_log:
-            from apig_wsgi.access_log import log_access
-
+        access_log = self.handler.options.access_log
+        if access_log:
             log_access(
                 self.environ,
                 self.status_code,
                 self.sent - self.prelude_bytes,
                 (perf_counter() - started) * 1000,
-                self.handler.access_log,
+                access_log,
             )
 
     def close_iterable(self) -> Exception | None:
@@ -281,15 +252,12 @@ class _Stream(BufferedResponse):
         if isinstance(error, PreludeTooLargeError):
             logger.error("%s Sent a 500 response instead.", error)
             body = PRELUDE_TOO_LARGE_BODY
-        elif isinstance(error, FailureStatusError) or not self.handler.catch_exceptions:
+        elif isinstance(error, FailureStatusError) or not (
+            self.handler.options.catch_exceptions
+        ):
             raise error
         else:
-            logger.error(
-                "Exception in the WSGI application for %s %s; sent a 500 response.",
-                self.environ["REQUEST_METHOD"],
-                request_path(self.environ),
-                exc_info=error,
-            )
+            log_application_error(self.environ, error)
             body = b"Internal Server Error"
         self.status = "500 Internal Server Error"
         self.status_code = 500
@@ -319,18 +287,17 @@ class _Stream(BufferedResponse):
         """Send the prelude, once there is a status and the first body bytes."""
         if self.opened:
             return
-        codes = self.handler.failure_status_codes
-        if codes and self.status_code in codes:
+        if self.status_code in self.handler.options.failure_status_codes:
             raise FailureStatusError(
                 self.status,
                 self.environ["REQUEST_METHOD"],
                 request_path(self.environ),
-                json.loads(prelude_for(self.front, self.status_code, self.headers)),
+                self.event_format.prelude(self.status_code, self.headers),
             )
         self.send_prelude()
 
     def send_prelude(self) -> None:
-        prelude = prelude_for(self.front, self.status_code, self.headers)
+        prelude = prelude_for(self.event_format, self.status_code, self.headers)
         if len(prelude) > PRELUDE_LIMIT:
             raise PreludeTooLargeError(
                 "The streamed response's prelude (status, headers and cookies) is "

@@ -47,7 +47,7 @@ REFUSED = {
         "Expected multiValueQueryStringParameters to be an object or null"
     ),
     "powertools-typescript/lambda-invalid.json": (
-        "Malformed http-v2 event: missing key 'rawPath'"
+        "Malformed function-url event: missing key 'rawPath'"
     ),
 }
 

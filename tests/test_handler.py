@@ -9,7 +9,6 @@ import pytest
 from apig_wsgi import InvalidEventError
 from apig_wsgi import make_lambda_handler
 from apig_wsgi.errors import FailureStatusError
-from apig_wsgi.handler import detect_format
 from tests.utils import FakeContext
 from tests.utils import front_event
 from tests.utils import load_event
@@ -23,31 +22,6 @@ def run(event: Any) -> dict[str, Any]:
     result = handler(event, FakeContext())
     payload: dict[str, Any] = json.loads(result["body"])
     return payload
-
-
-class TestDetectFormat:
-    @pytest.mark.parametrize(
-        ("sample", "expected"),
-        [
-            ("aws-lambda-go/apigw-request.json", "rest"),
-            ("powertools-python/apiGatewayProxyEventAnotherPath.json", "http-v1"),
-            ("aws-lambda-go/apigw-v2-request-no-authorizer.json", "http-v2"),
-            ("aws-lambda-go/lambda-urls-request.json", "http-v2"),
-            ("powertools-python/albEvent.json", "alb"),
-            ("powertools-python/albMultiValueHeadersEvent.json", "alb"),
-            ("powertools-python/vpcLatticeEvent.json", "lattice-v1"),
-            ("powertools-python/vpcLatticeV2EventWithHeaders.json", "lattice-v2"),
-            ("aws-lambda-java-libs/cloudfront_event.json", "edge"),
-            ("aws-lambda-dotnet/missing-resource-request.json", "rest"),
-        ],
-    )
-    def test_detect_format_of_sample(self, sample: str, expected: str) -> None:
-        assert detect_format(load_event(sample)) == expected
-
-    def test_detect_format_integer_version_is_payload_1(self) -> None:
-        event = load_event("aws-lambda-dotnet/values-get-all-httpapi-request.json")
-        assert event["version"] == 2
-        assert detect_format(event) == "http-v1"
 
 
 class TestUnknownEvents:
@@ -297,7 +271,7 @@ class TestNonHttpHandler:
             ("alb", "httpMethod", "alb"),
             ("alb-multi", "path", "alb"),
             ("http-v2", "rawPath", "http-v2"),
-            ("function-url", "rawPath", "http-v2"),
+            ("function-url", "rawPath", "function-url"),
             ("lattice-v1", "method", "lattice-v1"),
             ("lattice-v1", "raw_path", "lattice-v1"),
             ("lattice-v2", "method", "lattice-v2"),

@@ -37,6 +37,10 @@ def query_value(value: object) -> str:
 class AlbFormat(EventFormat):
     name = "alb"
 
+    @classmethod
+    def recognises(cls, event: dict[str, Any], request_context: dict[str, Any]) -> bool:
+        return "elb" in request_context
+
     def environ(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
         environ = self.new_environ(event, context)
         environ[environ_keys.REQUEST_CONTEXT] = event["requestContext"]

@@ -1,4 +1,10 @@
-"""What every event format shares: options resolved once, then two translations."""
+"""What every front shares: how it is told apart, its two translations, its facts.
+
+A subclass per AWS front (one module each under ``apig_wsgi.formats``) says
+how to recognise its events, how to turn one into a WSGI environ, how to turn
+a response into its result, what size of result it accepts, and the facts
+``ApigContext`` gives about a request (stage, request id, authorizer).
+"""
 
 from __future__ import annotations
 
@@ -31,12 +37,53 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
+def string_at(mapping: dict[str, Any] | None, key: str) -> str | None:
+    """``mapping[key]`` if it is a string, else None: for facts, never raising."""
+    value = (mapping or {}).get(key)
+    return value if isinstance(value, str) else None
+
+
 class EventFormat:
     """One AWS front: event -> environ on the way in, response -> result out."""
 
+    # The front's name: apig_wsgi.event_format, and the testing tools' name.
     name: ClassVar[str]
     binary_by_default: ClassVar[bool] = True
     front_decodes_base64: ClassVar[bool] = True
+
+    @classmethod
+    def recognises(cls, event: dict[str, Any], request_context: dict[str, Any]) -> bool:
+        """Whether ``event`` comes from this front, malformed or not.
+
+        ``request_context`` is the event's ``requestContext``, or ``{}``.
+        Raises ``InvalidEventError`` for an event that has this front's marks
+        but cannot be one of its events (a wrong version, say).
+        """
+        raise NotImplementedError
+
+    @classmethod
+    def stage(cls, request_context: dict[str, Any] | None) -> str | None:
+        """The API Gateway stage; None for fronts that have no stages."""
+        return None
+
+    @classmethod
+    def request_id(cls, request_context: dict[str, Any] | None) -> str | None:
+        """The id the front gave the request, or None where it gives none."""
+        return None
+
+    @classmethod
+    def authorizer(
+        cls, request_context: dict[str, Any] | None
+    ) -> dict[str, Any] | None:
+        """What the front's authorizer established about the caller, or None."""
+        return None
+
+    @classmethod
+    def prelude(
+        cls, status_code: int, headers: list[tuple[str, str]]
+    ) -> dict[str, Any]:
+        """The JSON that starts a streamed response, for fronts that stream."""
+        raise NotImplementedError(f"{cls.name} responses cannot be streamed.")
 
     def __init__(self, options: Options) -> None:
         binary_support = options.binary_support

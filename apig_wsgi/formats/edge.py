@@ -20,6 +20,7 @@ from apig_wsgi.environ import string
 from apig_wsgi.environ import to_wsgi_str
 from apig_wsgi.errors import InvalidEventError
 from apig_wsgi.formats.base import EventFormat
+from apig_wsgi.formats.base import string_at
 from apig_wsgi.limits import EDGE_ORIGIN_RESPONSE_LIMIT
 from apig_wsgi.limits import EDGE_VIEWER_RESPONSE_LIMIT
 from apig_wsgi.response import BufferedResponse
@@ -80,6 +81,25 @@ def edge_header_items(headers: object) -> Iterator[tuple[str, object]]:
 
 class EdgeFormat(EventFormat):
     name = "edge"
+
+    @classmethod
+    def recognises(cls, event: dict[str, Any], request_context: dict[str, Any]) -> bool:
+        records = event.get("Records")
+        first = records[0] if isinstance(records, list) and records else None
+        if not (isinstance(first, dict) and "cf" in first):
+            return False  # another service's records, or no records
+        if isinstance(first["cf"], dict) and "request" in first["cf"]:
+            return True
+        raise InvalidEventError(
+            "The event is from CloudFront but is not a Lambda@Edge request "
+            "(no Records[0].cf.request): only viewer-request and origin-request "
+            "triggers can be handled."
+        )
+
+    @classmethod
+    def request_id(cls, request_context: dict[str, Any] | None) -> str | None:
+        # The request context of Lambda@Edge is Records[0].cf.config.
+        return string_at(request_context, "requestId")
 
     def environ(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
         environ = self.new_environ(event, context)

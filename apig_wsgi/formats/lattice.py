@@ -17,6 +17,7 @@ from apig_wsgi.environ import set_body
 from apig_wsgi.environ import set_server
 from apig_wsgi.environ import string
 from apig_wsgi.environ import to_wsgi_str
+from apig_wsgi.errors import InvalidEventError
 from apig_wsgi.formats.base import EventFormat
 from apig_wsgi.response import BufferedResponse
 from apig_wsgi.results import single_value_headers
@@ -29,6 +30,31 @@ if TYPE_CHECKING:
 
 class LatticeV2Format(EventFormat):
     name = "lattice-v2"
+
+    @classmethod
+    def recognises(cls, event: dict[str, Any], request_context: dict[str, Any]) -> bool:
+        if not (
+            ("method" in event and "path" in event)
+            or "serviceNetworkArn" in request_context
+        ):
+            return False
+        version = event.get("version")
+        if version != "2.0":
+            raise InvalidEventError(
+                f"Unknown version {version!r:.60} for a VPC Lattice event; expected "
+                "'2.0', or raw_path for version 1."
+            )
+        return True
+
+    @classmethod
+    def authorizer(
+        cls, request_context: dict[str, Any] | None
+    ) -> dict[str, Any] | None:
+        """The caller's identity, when the service uses IAM auth."""
+        identity = (request_context or {}).get("identity")
+        if isinstance(identity, dict) and identity.get("type") == "AWS_IAM":
+            return identity
+        return None
 
     def environ(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
         environ = self.new_environ(event, context)
@@ -74,6 +100,10 @@ class LatticeV2Format(EventFormat):
 
 class LatticeV1Format(LatticeV2Format):
     name = "lattice-v1"
+
+    @classmethod
+    def recognises(cls, event: dict[str, Any], request_context: dict[str, Any]) -> bool:
+        return "raw_path" in event or "is_base64_encoded" in event
 
     def environ(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
         environ = self.new_environ(event, context)

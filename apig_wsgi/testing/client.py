@@ -9,8 +9,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
-from typing import Callable
 
+from apig_wsgi.handler import HandlerFunction
 from apig_wsgi.testing.events import DEFAULT_SOURCE_IP
 from apig_wsgi.testing.events import Headers
 from apig_wsgi.testing.events import Query
@@ -18,8 +18,6 @@ from apig_wsgi.testing.events import build_event
 from apig_wsgi.testing.responses import Response
 from apig_wsgi.testing.responses import decode_result
 from apig_wsgi.testing.responses import request_problem
-
-LambdaHandler = Callable[[dict[str, Any], Any], Any]
 
 
 @dataclass
@@ -51,7 +49,7 @@ class Client:
 
     def __init__(
         self,
-        handler: LambdaHandler,
+        handler: HandlerFunction,
         *,
         format: str = "http-v2",
         stage: str | None = None,

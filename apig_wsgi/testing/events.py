@@ -18,7 +18,7 @@ from urllib.parse import unquote
 from urllib.parse import urlencode
 
 from apig_wsgi.errors import InvalidEventError
-from apig_wsgi.handler import detect_format as core_detect_format
+from apig_wsgi.formats.registry import detect_format as detect_front
 
 # The fronts, by the name the environ's apig_wsgi.event_format gives them.
 FORMATS: tuple[str, ...] = (
@@ -166,14 +166,10 @@ def build_event(
 
 def detect_format(event: Mapping[str, Any]) -> str:
     """Name the format of ``event`` (one of ``FORMATS``), or raise ``ValueError``."""
-    name = core_detect_format(event)
-    if name is None:
+    front = detect_front(event)
+    if front is None:
         raise InvalidEventError(f"Unknown event format: {sorted(event)!r}")
-    if name == "http-v2":
-        context = event.get("requestContext")
-        domain = context.get("domainName") if isinstance(context, Mapping) else None
-        return "function-url" if ".lambda-url." in str(domain) else "http-v2"
-    return name
+    return front.name
 
 
 def _encode_query(query: Query) -> str:
