@@ -61,6 +61,8 @@ def browser(tmp_path: Path) -> Iterator[webdriver.Chrome]:
         options.add_argument(flag)
     options.add_argument(f"--user-data-dir={tmp_path / 'profile'}")
     driver = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
+    # A click that submits a form returns before the next page has loaded.
+    driver.implicitly_wait(10)
     try:
         yield driver
     finally:
