@@ -1,21 +1,20 @@
 """Handler options: one frozen dataclass, validated by one pure function.
 
 The Django settings and the Flask config keys are the option names in upper
-case with the ``APIG_WSGI_`` prefix, so all three front doors share this module.
+case with the ``APIG_WSGI_`` prefix, so every front door shares this module.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
+from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import field
+from dataclasses import fields
+from typing import Any
+from typing import Callable
 
-# Importing apig_wsgi is part of every cold start, so this module avoids
-# dataclasses, typing and collections at run time.
-if TYPE_CHECKING:
-    from collections.abc import Mapping
-    from typing import Any
-    from typing import Callable
-
-    NonHttpHandler = Callable[[Any, Any], Any]
+NonHttpHandler = Callable[[Any, Any], Any]
 
 DEFAULT_NON_BINARY_CONTENT_TYPE_PREFIXES: tuple[str, ...] = (
     "text/",
@@ -29,17 +28,26 @@ SCRIPT_NAME_AUTO = "auto"
 ACCESS_LOG_FORMATS = ("text", "json")
 
 
-DEFAULTS: dict[str, object] = {
-    "binary_support": None,
-    "non_binary_content_type_prefixes": DEFAULT_NON_BINARY_CONTENT_TYPE_PREFIXES,
-    "script_name": None,
-    "non_http_handler": None,
-    "catch_exceptions": False,
-    "failure_status_codes": frozenset(),
-    "access_log": None,
-    "trusted_proxies": 0,
-}
-OPTION_NAMES: tuple[str, ...] = tuple(DEFAULTS)
+@dataclass(frozen=True)
+class Options:
+    """Everything ``make_lambda_handler`` can be told, validated and read-only.
+
+    Make one with ``read_options``, which checks the values first.
+    """
+
+    binary_support: bool | None = None
+    non_binary_content_type_prefixes: tuple[str, ...] = (
+        DEFAULT_NON_BINARY_CONTENT_TYPE_PREFIXES
+    )
+    script_name: str | None = None
+    non_http_handler: NonHttpHandler | None = None
+    catch_exceptions: bool = False
+    failure_status_codes: frozenset[int] = field(default_factory=frozenset)
+    access_log: str | None = None
+    trusted_proxies: int = 0
+
+
+OPTION_NAMES: tuple[str, ...] = tuple(option.name for option in fields(Options))
 
 
 def setting_name(option: str) -> str:
@@ -49,80 +57,18 @@ def setting_name(option: str) -> str:
 SETTING_NAMES: tuple[str, ...] = tuple(setting_name(name) for name in OPTION_NAMES)
 
 
-class Options:
-    """Everything ``make_lambda_handler`` can be told, validated and read-only.
+@dataclass(frozen=True)
+class OptionProblem:
+    """One invalid option: what is wrong and how to fix it.
 
-    Make one with ``build_options``; ``as_kwargs()`` gives the keyword
-    arguments for ``make_lambda_handler``.
+    ``kind`` is ``TypeError`` for a value of the wrong type, ``ValueError``
+    for a bad value.
     """
 
-    __slots__ = OPTION_NAMES
-
-    binary_support: bool | None
-    non_binary_content_type_prefixes: tuple[str, ...]
-    script_name: str | None
-    non_http_handler: NonHttpHandler | None
-    catch_exceptions: bool
-    failure_status_codes: frozenset[int]
-    access_log: str | None
-    trusted_proxies: int
-
-    def __init__(self, **values: Any) -> None:
-        unknown = set(values) - set(DEFAULTS)
-        if unknown:
-            raise TypeError(f"Unknown options: {', '.join(sorted(unknown))}.")
-        for name, default in DEFAULTS.items():
-            object.__setattr__(self, name, values.get(name, default))
-
-    def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError(f"Options are read-only, cannot set {name!r}.")
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Options):
-            return NotImplemented
-        return self.as_kwargs() == other.as_kwargs()
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __repr__(self) -> str:
-        values = ", ".join(
-            f"{name}={value!r}" for name, value in self.as_kwargs().items()
-        )
-        return f"Options({values})"
-
-    def as_kwargs(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in OPTION_NAMES}
-
-
-class OptionProblem:
-    """One invalid option: what is wrong and how to fix it."""
-
-    __slots__ = ("hint", "kind", "message", "option")
-
-    def __init__(
-        self, option: str, message: str, hint: str, kind: type[Exception]
-    ) -> None:
-        self.option = option
-        self.message = message
-        self.hint = hint
-        # TypeError for a value of the wrong type, ValueError for a bad value.
-        self.kind = kind
-
-    def _fields(self) -> tuple[str, str, str, type[Exception]]:
-        return (self.option, self.message, self.hint, self.kind)
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, OptionProblem):
-            return NotImplemented
-        return self._fields() == other._fields()
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __repr__(self) -> str:
-        return (
-            f"OptionProblem({self.option!r}, {self.message!r}, {self.hint!r}, "
-            f"{self.kind.__name__})"
-        )
+    option: str
+    message: str
+    hint: str
+    kind: type[Exception]
 
 
 def _is_collection(value: object) -> bool:
@@ -297,6 +243,11 @@ def _check_trusted_proxies(value: object) -> OptionProblem | None:
     return None
 
 
+_COLLECTIONS: dict[str, Callable[[Iterable[Any]], object]] = {
+    "non_binary_content_type_prefixes": tuple,
+    "failure_status_codes": frozenset,
+}
+
 _CHECKS: dict[str, Callable[[object], OptionProblem | None]] = {
     "binary_support": _check_binary_support,
     "non_binary_content_type_prefixes": _check_prefixes,
@@ -310,8 +261,20 @@ _CHECKS: dict[str, Callable[[object], OptionProblem | None]] = {
 
 
 def find_option_problems(values: Mapping[str, object]) -> list[OptionProblem]:
-    """Return a problem for each invalid or unknown option in ``values``."""
-    problems = []
+    """A problem for each invalid or unknown option in ``values``."""
+    return read_options(values)[1]
+
+
+def read_options(values: Mapping[str, object]) -> tuple[Options, list[OptionProblem]]:
+    """Validate ``values``: the options they give, and a problem for each bad one.
+
+    The options hold the valid values and defaults for the rest; use them only
+    when there are no problems. ``None`` means the default for an option that
+    is not otherwise nullable (``non_binary_content_type_prefixes``).
+    Iterables are read once, a ``non_http_handler`` import path is imported.
+    """
+    valid: dict[str, Any] = {}
+    problems: list[OptionProblem] = []
     for name, value in values.items():
         check = _CHECKS.get(name)
         if check is None:
@@ -324,33 +287,28 @@ def find_option_problems(values: Mapping[str, object]) -> list[OptionProblem]:
                 )
             )
             continue
+        if name == "non_binary_content_type_prefixes" and value is None:
+            continue
+        if name in _COLLECTIONS and _is_collection(value):
+            # An iterator would be used up by the check.
+            value = _COLLECTIONS[name](value)  # type: ignore[arg-type]
         problem = check(value)
         if problem is not None:
             problems.append(problem)
-    return problems
+        elif name == "non_http_handler" and isinstance(value, str):
+            valid[name] = import_callable(value)
+        else:
+            valid[name] = value
+    return Options(**valid), problems
 
 
 def build_options(values: Mapping[str, Any]) -> Options:
     """Validate ``values`` and return the resulting ``Options``.
 
-    ``None`` for ``non_binary_content_type_prefixes`` means the default list.
     Raises ``TypeError`` or ``ValueError`` naming the first problem.
     """
-    cleaned = dict(values)
-    prefixes = cleaned.get("non_binary_content_type_prefixes")
-    if prefixes is None:
-        cleaned.pop("non_binary_content_type_prefixes", None)
-    elif _is_collection(prefixes):
-        # Materialise first: a generator would be used up by the validation.
-        cleaned["non_binary_content_type_prefixes"] = tuple(prefixes)
-    codes = cleaned.get("failure_status_codes")
-    if codes is not None and _is_collection(codes):
-        cleaned["failure_status_codes"] = frozenset(codes)
-    problems = find_option_problems(cleaned)
+    options, problems = read_options(values)
     if problems:
         first = problems[0]
         raise first.kind(f"{first.message} {first.hint}")
-    handler = cleaned.get("non_http_handler")
-    if isinstance(handler, str):
-        cleaned["non_http_handler"] = import_callable(handler)
-    return Options(**cleaned)
+    return options

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from typing import Any
 
 import django
@@ -10,17 +9,10 @@ from django.conf import settings
 from django.core import checks
 from django.utils.module_loading import import_string
 
-from apig_wsgi.contrib.django.conf import describe_problem
-from apig_wsgi.contrib.django.conf import option_values
+from apig_wsgi.contrib.django.conf import read_django_settings
 from apig_wsgi.contrib.django.events import TASK_BACKEND_PATHS
 from apig_wsgi.contrib.django.middleware import ApigContextMiddleware
-from apig_wsgi.options import OPTION_NAMES
-from apig_wsgi.options import SETTING_NAMES
-from apig_wsgi.options import SETTING_PREFIX
-from apig_wsgi.options import find_option_problems
-from apig_wsgi.options import setting_name
 from apig_wsgi.routing import EVENT_HANDLERS_SETTING
-from apig_wsgi.routing import find_event_handler_problems
 
 MIDDLEWARE_PATH = "apig_wsgi.contrib.django.middleware.ApigContextMiddleware"
 GZIP_MIDDLEWARE_PATH = "django.middleware.gzip.GZipMiddleware"
@@ -29,50 +21,31 @@ GZIP_MIDDLEWARE_PATH = "django.middleware.gzip.GZipMiddleware"
 def register() -> None:
     """Register every check; called from the app's ``ready()``."""
     checks.register(check_settings)
-    checks.register(check_unknown_settings)
     checks.register(check_middleware)
     checks.register(check_script_name)
     checks.register(check_gzip_binary_support)
     checks.register(check_allowed_hosts)
-    checks.register(check_event_handlers)
     checks.register(check_tasks_need_django_6)
     checks.register(check_non_http_handler_hides_events)
 
 
 def check_settings(**kwargs: Any) -> list[checks.CheckMessage]:
-    """E001 (wrong type) and E002 (bad value) for each invalid setting."""
-    errors: list[checks.CheckMessage] = []
-    for problem in find_option_problems(option_values()):
-        check_id = "apig_wsgi.E001" if problem.kind is TypeError else "apig_wsgi.E002"
-        errors.append(
-            checks.Error(describe_problem(problem), hint=problem.hint, id=check_id)
-        )
-    return errors
-
-
-def check_unknown_settings(**kwargs: Any) -> list[checks.CheckMessage]:
-    """W001 for each ``APIG_WSGI_*`` setting that apig-wsgi does not know."""
-    warnings: list[checks.CheckMessage] = []
-    for name in sorted(dir(settings)):
-        if not name.startswith(SETTING_PREFIX) or name in SETTING_NAMES:
-            continue
-        if name == EVENT_HANDLERS_SETTING:
-            continue
-        # Compare without the shared prefix, which would make every name look close.
-        suffix = name[len(SETTING_PREFIX) :].lower()
-        close = difflib.get_close_matches(suffix, OPTION_NAMES, n=1)
-        if close:
-            hint = f"Did you mean {setting_name(close[0])}?"
-        else:
-            hint = f"The apig-wsgi settings are: {', '.join(SETTING_NAMES)}."
-        warnings.append(
-            checks.Warning(
-                f"Unknown setting {name}: apig-wsgi ignores it.",
-                hint=hint,
-                id="apig_wsgi.W001",
+    """E001 (wrong type) and E002 (bad value) for each invalid setting, W001
+    for each ``APIG_WSGI_*`` setting that apig-wsgi does not read."""
+    messages: list[checks.CheckMessage] = []
+    for problem in read_django_settings()[1]:
+        if problem.unknown:
+            messages.append(
+                checks.Warning(problem.message, hint=problem.hint, id="apig_wsgi.W001")
             )
-        )
-    return warnings
+        else:
+            check_id = (
+                "apig_wsgi.E001" if problem.kind is TypeError else "apig_wsgi.E002"
+            )
+            messages.append(
+                checks.Error(problem.message, hint=problem.hint, id=check_id)
+            )
+    return messages
 
 
 def check_middleware(**kwargs: Any) -> list[checks.CheckMessage]:
@@ -101,7 +74,10 @@ def check_middleware(**kwargs: Any) -> list[checks.CheckMessage]:
 
 def check_script_name(**kwargs: Any) -> list[checks.CheckMessage]:
     """W003 when FORCE_SCRIPT_NAME overrides APIG_WSGI_SCRIPT_NAME."""
-    if settings.FORCE_SCRIPT_NAME is None or "script_name" not in option_values():
+    if (
+        settings.FORCE_SCRIPT_NAME is None
+        or getattr(settings, "APIG_WSGI_SCRIPT_NAME", None) is None
+    ):
         return []
     return [
         checks.Warning(
@@ -116,7 +92,7 @@ def check_script_name(**kwargs: Any) -> list[checks.CheckMessage]:
 
 def check_gzip_binary_support(**kwargs: Any) -> list[checks.CheckMessage]:
     """W004 when GZipMiddleware compresses responses that cannot be sent."""
-    if option_values().get("binary_support") is not False:
+    if read_django_settings()[0].binary_support is not False:
         return []
     if GZIP_MIDDLEWARE_PATH not in settings.MIDDLEWARE:
         return []
@@ -148,21 +124,6 @@ def check_allowed_hosts(**kwargs: Any) -> list[checks.CheckMessage]:
     ]
 
 
-def check_event_handlers(**kwargs: Any) -> list[checks.CheckMessage]:
-    """E001 (wrong type) and E002 (bad value) for APIG_WSGI_EVENT_HANDLERS."""
-    value = getattr(settings, EVENT_HANDLERS_SETTING, None)
-    if value is None:
-        return []
-    return [
-        checks.Error(
-            problem.message,
-            hint=problem.hint,
-            id="apig_wsgi.E001" if problem.kind is TypeError else "apig_wsgi.E002",
-        )
-        for problem in find_event_handler_problems(value)
-    ]
-
-
 def check_tasks_need_django_6(**kwargs: Any) -> list[checks.CheckMessage]:
     """E003 when TASKS names an apig-wsgi backend on Django before 6.0."""
     if django.VERSION >= (6, 0):
@@ -185,7 +146,7 @@ def check_tasks_need_django_6(**kwargs: Any) -> list[checks.CheckMessage]:
 
 def check_non_http_handler_hides_events(**kwargs: Any) -> list[checks.CheckMessage]:
     """W006 when APIG_WSGI_NON_HTTP_HANDLER keeps the event router from running."""
-    if option_values().get("non_http_handler") is None:
+    if read_django_settings()[0].non_http_handler is None:
         return []
     from apig_wsgi.contrib.django import events
 

@@ -2,45 +2,34 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from apig_wsgi.options import OPTION_NAMES
-from apig_wsgi.options import OptionProblem
+from apig_wsgi.contrib.settings import SettingProblem
+from apig_wsgi.contrib.settings import read_settings
+from apig_wsgi.options import SETTING_PREFIX
 from apig_wsgi.options import Options
-from apig_wsgi.options import build_options
-from apig_wsgi.options import find_option_problems
-from apig_wsgi.options import setting_name
+from apig_wsgi.routing import EVENT_HANDLERS_SETTING
+from apig_wsgi.routing import find_event_handler_problems
 
 
-def option_values() -> dict[str, Any]:
-    """Map each option whose setting is present and not None to its value.
-
-    A setting of None means the core's default, like leaving it out.
-    """
-    values = {}
-    for option in OPTION_NAMES:
-        value = getattr(settings, setting_name(option), None)
-        if value is not None:
-            values[option] = value
-    return values
-
-
-def describe_problem(problem: OptionProblem) -> str:
-    """The problem's message prefixed with the setting it concerns."""
-    return f"{setting_name(problem.option)} is invalid: {problem.message}"
+def read_django_settings() -> tuple[Options, list[SettingProblem]]:
+    """The options the ``APIG_WSGI_*`` settings give, and their problems."""
+    names = [name for name in dir(settings) if name.startswith(SETTING_PREFIX)]
+    return read_settings(
+        {name: getattr(settings, name) for name in names},
+        extra={EVENT_HANDLERS_SETTING: find_event_handler_problems},
+    )
 
 
 def get_options() -> Options:
     """Return the handler options the settings describe.
 
-    Raises ``ImproperlyConfigured`` naming the first invalid setting.
+    Raises ``ImproperlyConfigured`` naming the first invalid setting; unknown
+    settings are only a warning (check apig_wsgi.W001).
     """
-    values = option_values()
-    problems = find_option_problems(values)
-    if problems:
-        first = problems[0]
-        raise ImproperlyConfigured(f"{describe_problem(first)} {first.hint}")
-    return build_options(values)
+    options, problems = read_django_settings()
+    errors = [problem for problem in problems if not problem.unknown]
+    if errors:
+        raise ImproperlyConfigured(f"{errors[0].message} {errors[0].hint}")
+    return options

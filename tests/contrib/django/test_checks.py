@@ -9,7 +9,6 @@ from apig_wsgi.contrib.django.checks import check_gzip_binary_support
 from apig_wsgi.contrib.django.checks import check_middleware
 from apig_wsgi.contrib.django.checks import check_script_name
 from apig_wsgi.contrib.django.checks import check_settings
-from apig_wsgi.contrib.django.checks import check_unknown_settings
 from apig_wsgi.contrib.django.middleware import ApigContextMiddleware
 
 GZIP = "django.middleware.gzip.GZipMiddleware"
@@ -119,9 +118,9 @@ class TestSettingTypes:
 class TestUnknownSettings:
     @override_settings(APIG_WSGI_BINARY_SUPORT=True)
     def test_typo_is_w001_with_suggestion(self) -> None:
-        assert check_unknown_settings() == [
+        assert check_settings() == [
             checks.Warning(
-                "Unknown setting APIG_WSGI_BINARY_SUPORT: apig-wsgi ignores it.",
+                "Unknown setting APIG_WSGI_BINARY_SUPORT: apig-wsgi does not read it.",
                 hint="Did you mean APIG_WSGI_BINARY_SUPPORT?",
                 id="apig_wsgi.W001",
             )
@@ -129,18 +128,18 @@ class TestUnknownSettings:
 
     @override_settings(APIG_WSGI_DEBUG=True, APIG_WSGI_SCRIPTNAME="auto")
     def test_unrelated_name_is_w001_listing_settings(self) -> None:
-        assert check_unknown_settings() == [
+        assert check_settings() == [
             checks.Warning(
-                "Unknown setting APIG_WSGI_DEBUG: apig-wsgi ignores it.",
+                "Unknown setting APIG_WSGI_DEBUG: apig-wsgi does not read it.",
                 hint="The apig-wsgi settings are: APIG_WSGI_BINARY_SUPPORT, "
                 "APIG_WSGI_NON_BINARY_CONTENT_TYPE_PREFIXES, APIG_WSGI_SCRIPT_NAME, "
                 "APIG_WSGI_NON_HTTP_HANDLER, APIG_WSGI_CATCH_EXCEPTIONS, "
                 "APIG_WSGI_FAILURE_STATUS_CODES, APIG_WSGI_ACCESS_LOG, "
-                "APIG_WSGI_TRUSTED_PROXIES.",
+                "APIG_WSGI_TRUSTED_PROXIES, APIG_WSGI_EVENT_HANDLERS.",
                 id="apig_wsgi.W001",
             ),
             checks.Warning(
-                "Unknown setting APIG_WSGI_SCRIPTNAME: apig-wsgi ignores it.",
+                "Unknown setting APIG_WSGI_SCRIPTNAME: apig-wsgi does not read it.",
                 hint="Did you mean APIG_WSGI_SCRIPT_NAME?",
                 id="apig_wsgi.W001",
             ),
@@ -148,9 +147,9 @@ class TestUnknownSettings:
 
     @override_settings(APIG_WSGI_TRUSTED_PROXY=1)
     def test_singular_of_plural_setting_is_w001_with_suggestion(self) -> None:
-        assert check_unknown_settings() == [
+        assert check_settings() == [
             checks.Warning(
-                "Unknown setting APIG_WSGI_TRUSTED_PROXY: apig-wsgi ignores it.",
+                "Unknown setting APIG_WSGI_TRUSTED_PROXY: apig-wsgi does not read it.",
                 hint="Did you mean APIG_WSGI_TRUSTED_PROXIES?",
                 id="apig_wsgi.W001",
             )
@@ -158,7 +157,7 @@ class TestUnknownSettings:
 
     @override_settings(APIG_WSGI_BINARY_SUPPORT=True)
     def test_known_setting_passes(self) -> None:
-        assert check_unknown_settings() == []
+        assert check_settings() == []
 
 
 class TestMiddleware:

@@ -10,7 +10,7 @@ import pytest
 from django.test import override_settings
 
 from apig_wsgi.contrib.django import events
-from apig_wsgi.contrib.django.checks import check_event_handlers
+from apig_wsgi.contrib.django.checks import check_settings
 from apig_wsgi.contrib.django.handler import build_lambda_handler
 from tests.docs import example_modules
 from tests.docs import module_with
@@ -55,7 +55,7 @@ def test_settings_example_is_valid_and_routes() -> None:
     ):
         entries = sys.modules["example_settings"].APIG_WSGI_EVENT_HANDLERS
         with override_settings(APIG_WSGI_EVENT_HANDLERS=entries):
-            assert check_event_handlers() == []
+            assert check_settings() == []
             handler: Any = build_lambda_handler()
         orders = load_other_event("powertools-python/dynamoStreamEvent.json")
         for record in orders["Records"]:

@@ -15,10 +15,9 @@ from django.core.exceptions import ImproperlyConfigured
 from django.test import override_settings
 
 from apig_wsgi.contrib.django import events
-from apig_wsgi.contrib.django.checks import check_event_handlers
 from apig_wsgi.contrib.django.checks import check_non_http_handler_hides_events
+from apig_wsgi.contrib.django.checks import check_settings
 from apig_wsgi.contrib.django.checks import check_tasks_need_django_6
-from apig_wsgi.contrib.django.checks import check_unknown_settings
 from apig_wsgi.contrib.django.handler import build_lambda_handler
 from apig_wsgi.routing import EventRouter
 from apig_wsgi.routing import UnroutedEventError
@@ -144,7 +143,7 @@ class TestStartUp:
 class TestChecks:
     @override_settings(APIG_WSGI_EVENT_HANDLERS="sqs")
     def test_event_handlers_of_the_wrong_type_is_e001(self) -> None:
-        assert check_event_handlers() == [
+        assert check_settings() == [
             checks.Error(
                 "APIG_WSGI_EVENT_HANDLERS must be a list of dicts, not 'sqs'.",
                 hint='Write e.g. [{"source": "sqs", "queue": "orders", "handler": '
@@ -157,7 +156,7 @@ class TestChecks:
         APIG_WSGI_EVENT_HANDLERS=[{"source": "sms", "handler": "builtins:print"}]
     )
     def test_event_handler_with_a_bad_value_is_e002(self) -> None:
-        assert check_event_handlers() == [
+        assert check_settings() == [
             checks.Error(
                 "APIG_WSGI_EVENT_HANDLERS[0]: Unknown event source 'sms'.",
                 hint="Use one of: sqs, sns, s3, dynamodb, kinesis, eventbridge, "
@@ -170,11 +169,11 @@ class TestChecks:
         APIG_WSGI_EVENT_HANDLERS=[{"source": "sqs", "handler": "builtins:print"}]
     )
     def test_valid_event_handlers_pass_and_are_a_known_setting(self) -> None:
-        assert check_event_handlers() == []
-        assert check_unknown_settings() == []
+        assert check_settings() == []
+        assert check_settings() == []
 
     def test_no_event_handlers_pass(self) -> None:
-        assert check_event_handlers() == []
+        assert check_settings() == []
 
     @override_settings(
         APIG_WSGI_NON_HTTP_HANDLER="tests.contrib.django.test_events:anything",

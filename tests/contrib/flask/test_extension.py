@@ -210,7 +210,7 @@ class TestConfigErrors:
         with pytest.raises(TypeError) as excinfo:
             ApigWsgi(app)
         assert str(excinfo.value) == (
-            "Unknown Flask config key 'APIG_WSGI_BINARY_SUPORT'. "
+            "Unknown setting APIG_WSGI_BINARY_SUPORT: apig-wsgi does not read it. "
             "Did you mean APIG_WSGI_BINARY_SUPPORT?"
         )
 
@@ -225,8 +225,8 @@ class TestConfigErrors:
             "APIG_WSGI_SCRIPT_NAME",
         )
         assert str(excinfo.value) == (
-            "Unknown Flask config key 'APIG_WSGI_ZZZ'. apig_wsgi reads only: "
-            f"{', '.join(SETTING_NAMES)}."
+            "Unknown setting APIG_WSGI_ZZZ: apig-wsgi does not read it. The "
+            f"apig-wsgi settings are: {', '.join(SETTING_NAMES)}."
         )
 
     def test_lower_case_key_is_unknown(self) -> None:
@@ -234,7 +234,7 @@ class TestConfigErrors:
         with pytest.raises(TypeError) as excinfo:
             ApigWsgi(app)
         assert str(excinfo.value).startswith(
-            "Unknown Flask config key 'APIG_WSGI_binary_support'. "
+            "Unknown setting APIG_WSGI_binary_support: apig-wsgi does not read it. "
         )
 
     def test_every_problem_is_reported(self) -> None:
