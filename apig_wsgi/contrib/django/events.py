@@ -12,14 +12,12 @@ from typing import Any
 
 import django
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.db import close_old_connections
 from django.utils.module_loading import autodiscover_modules
 from django.utils.module_loading import import_string
 
 from apig_wsgi.routing import EVENT_HANDLERS_SETTING
 from apig_wsgi.routing import EventRouter
-from apig_wsgi.routing import find_event_handler_problems
 from apig_wsgi.routing import router_from_setting
 
 #: Installed apps' modules of this name are imported when Django starts.
@@ -79,14 +77,8 @@ def uses_task_backends() -> bool:
 
 
 def setting_entries() -> list[dict[str, Any]]:
-    entries = getattr(settings, EVENT_HANDLERS_SETTING, None)
-    if entries is None:
-        return []
-    problems = find_event_handler_problems(entries)
-    if problems:
-        first = problems[0]
-        raise ImproperlyConfigured(f"{first.message} {first.hint}")
-    return list(entries)
+    # Valid: the handler reads the settings (get_options) before this.
+    return list(getattr(settings, EVENT_HANDLERS_SETTING, None) or [])
 
 
 def build_event_router() -> DjangoEventRouter | None:

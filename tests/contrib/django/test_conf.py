@@ -45,6 +45,7 @@ def test_get_options_reads_every_setting() -> None:
     APIG_WSGI_FAILURE_STATUS_CODES=None,
     APIG_WSGI_ACCESS_LOG=None,
     APIG_WSGI_TRUSTED_PROXIES=None,
+    APIG_WSGI_EVENT_HANDLERS=None,
 )
 def test_get_options_none_settings_mean_defaults() -> None:
     assert get_options() == Options()

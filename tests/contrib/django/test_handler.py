@@ -361,7 +361,8 @@ class TestCsrf:
             cookies=[cookie],
             body=f"csrfmiddlewaretoken={token}&name=Ada".encode(),
         )
-        return lambda_handler(event, FakeContext())
+        result: dict[str, Any] = lambda_handler(event, FakeContext())
+        return result
 
     def test_post_from_the_event_host_is_accepted(self) -> None:
         response = self.post_form(f"https://{self.host}")
