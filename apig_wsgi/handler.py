@@ -86,6 +86,8 @@ class LambdaHandler:
         self.options = options
         # Everything that does not depend on the event is decided here.
         self.formats = {format: format(options) for format in FORMATS}
+        # Most functions sit behind one front: its format is asked first.
+        self.last_format: type[EventFormat] | None = None
 
     def __call__(self, event: dict[str, Any], context: Any) -> Any:
         event_format = self.event_format(event)
@@ -100,7 +102,7 @@ class LambdaHandler:
             log_access(
                 environ,
                 response.status_code,
-                sum(len(chunk) for chunk in response.chunks),
+                response.body_size,
                 (perf_counter() - started) * 1000,
                 options.access_log,
             )
@@ -115,8 +117,11 @@ class LambdaHandler:
 
     def event_format(self, event: Any) -> EventFormat | None:
         """The format of the front ``event`` comes from, None for other events."""
-        format = detect_format(event)
-        return None if format is None else self.formats[format]
+        format = detect_format(event, self.last_format)
+        if format is None:
+            return None
+        self.last_format = format
+        return self.formats[format]
 
     def handle_other(self, event: Any, context: Any) -> Any:
         """Answer an event that is not an HTTP request, with non_http_handler."""

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from typing import Any
 
+    from apig_wsgi.response import BufferedResponse
+
 # Synchronous invocations return at most 6 MB of JSON:
 # https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html
 LAMBDA_RESPONSE_LIMIT = 6 * 1024 * 1024
@@ -91,28 +93,20 @@ def string_size(text: str, escape_non_ascii: bool) -> int:
     )
 
 
-def size_bound(
-    status: str,
-    headers: list[tuple[str, str]],
-    body: str,
-    is_base64: bool,
-    source_bytes: int,
-) -> int:
-    """A cheap upper bound on the size of any result holding these pieces.
+def size_bound(response: BufferedResponse, body: str, is_base64: bool) -> int:
+    """A cheap upper bound on the size of any result of ``response``.
 
-    ``source_bytes`` is the length of the response body that ``body`` was
-    decoded from. Every format writes the status, each header name at most
-    twice (CloudFront keeps a lower-case copy), each value once, the body and
-    a few keys.
+    ``body`` is the result's body, decoded from the response's. Every format
+    writes the status, each header name at most twice (CloudFront keeps a
+    lower-case copy), each value once, the body and a few keys.
     """
-    header_characters = sum(2 * len(name) + len(value) for name, value in headers)
     # Text gives per character at most two bytes of JSON per source byte plus
     # four: \u0001 for a one-byte control character, a twelve-byte escape for
     # a four-byte emoji, six bytes for U+FFFD in place of an invalid byte.
-    body_bound = len(body) if is_base64 else 2 * source_bytes + 4 * len(body)
+    body_bound = len(body) if is_base64 else 2 * response.body_size + 4 * len(body)
     return (
         body_bound
-        + MAX_BYTES_PER_CHARACTER * (len(status) + header_characters)
-        + 64 * len(headers)
+        + MAX_BYTES_PER_CHARACTER * (len(response.status) + response.header_size)
+        + 64 * len(response.headers)
         + 256
     )

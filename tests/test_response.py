@@ -7,7 +7,6 @@ from typing import Any
 import pytest
 
 from apig_wsgi import make_lambda_handler
-from apig_wsgi import response as response_module
 from tests.utils import load_event
 
 EVENT = load_event("aws-lambda-go/apigw-v2-request-no-authorizer.json")
@@ -368,16 +367,3 @@ def test_tuple_result_without_close() -> None:
         return (b"from a tuple",)
 
     assert call(app)["body"] == "from a tuple"
-
-
-def test_status_cache_is_bounded() -> None:
-    limit = response_module._STATUS_CODES_LIMIT
-    for index in range(limit + 10):
-        status = f"299 Custom {index}"
-
-        def app(environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
-            start_response(status, [("Content-Type", "text/plain")])  # noqa: B023
-            return [b""]
-
-        assert call(app)["statusCode"] == 299
-    assert len(response_module._STATUS_CODES) == limit

@@ -150,11 +150,7 @@ class EventFormat:
         """The Lambda result, or the documented 500 if AWS would refuse it."""
         result, body, is_base64 = self.result(response, environ)
         limit = self.response_limit(environ)
-        source_bytes = sum(len(chunk) for chunk in response.chunks)
-        bound = size_bound(
-            response.status, response.headers, body, is_base64, source_bytes
-        )
-        if bound <= limit:
+        if size_bound(response, body, is_base64) <= limit:
             return result
         size = serialised_size(result, runtime_escapes_non_ascii())
         if size <= limit:

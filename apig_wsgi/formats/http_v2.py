@@ -27,20 +27,32 @@ if TYPE_CHECKING:
     from apig_wsgi.formats.base import Result
 
 
+def payload_2(event: dict[str, Any], request_context: dict[str, Any]) -> bool:
+    """Whether ``event`` has the marks of payload format 2.0 (and its version)."""
+    if not ("rawPath" in event or "http" in request_context or "routeKey" in event):
+        return False
+    version = event.get("version")
+    if version != "2.0":
+        raise InvalidEventError(
+            f"Unknown version {version!r:.60} for an HTTP API or Function URL "
+            "event; expected '2.0' (payload format 2.0)."
+        )
+    return True
+
+
+def on_function_url(request_context: dict[str, Any]) -> bool:
+    domain_name = request_context.get("domainName")
+    return isinstance(domain_name, str) and ".lambda-url." in domain_name
+
+
 class HttpV2Format(EventFormat):
     name = "http-v2"
 
     @classmethod
     def recognises(cls, event: dict[str, Any], request_context: dict[str, Any]) -> bool:
-        if not ("rawPath" in event or "http" in request_context or "routeKey" in event):
-            return False
-        version = event.get("version")
-        if version != "2.0":
-            raise InvalidEventError(
-                f"Unknown version {version!r:.60} for an HTTP API or Function URL "
-                "event; expected '2.0' (payload format 2.0)."
-            )
-        return True
+        return payload_2(event, request_context) and not on_function_url(
+            request_context
+        )
 
     def environ(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
         environ = self.new_environ(event, context)
@@ -132,12 +144,7 @@ class FunctionUrlFormat(HttpV2Format):
 
     @classmethod
     def recognises(cls, event: dict[str, Any], request_context: dict[str, Any]) -> bool:
-        domain_name = request_context.get("domainName")
-        return (
-            isinstance(domain_name, str)
-            and ".lambda-url." in domain_name
-            and super().recognises(event, request_context)
-        )
+        return payload_2(event, request_context) and on_function_url(request_context)
 
     @classmethod
     def prelude(

@@ -16,24 +16,26 @@ from apig_wsgi.formats.rest import RestFormat
 if TYPE_CHECKING:
     from apig_wsgi.formats.base import EventFormat
 
-# A Function URL's events are HTTP API events from another host, so it is
-# asked before the HTTP API.
+# Each format recognises only its own events, so the order is only that of
+# the fronts in the documentation.
 FORMATS: tuple[type[EventFormat], ...] = (
-    EdgeFormat,
-    AlbFormat,
     RestFormat,
     HttpV1Format,
-    FunctionUrlFormat,
     HttpV2Format,
+    FunctionUrlFormat,
+    AlbFormat,
     LatticeV1Format,
     LatticeV2Format,
+    EdgeFormat,
 )
 FORMATS_BY_NAME: dict[str, type[EventFormat]] = {
     format.name: format for format in FORMATS
 }
 
 
-def detect_format(event: object) -> type[EventFormat] | None:
+def detect_format(
+    event: object, likely: type[EventFormat] | None = None
+) -> type[EventFormat] | None:
     """The front ``event`` comes from; None when it is not an HTTP event.
 
     An event with the marks of a front is that front's even when it lacks
@@ -41,7 +43,7 @@ def detect_format(event: object) -> type[EventFormat] | None:
     that translating it raises ``InvalidEventError`` naming the missing key
     instead of handing it to ``non_http_handler``. Raises
     ``InvalidEventError`` for events of a known front that cannot be one (a
-    wrong version, say).
+    wrong version, say). The ``likely`` format is asked first.
     """
     if not isinstance(event, dict):
         return None
@@ -52,6 +54,8 @@ def detect_format(event: object) -> type[EventFormat] | None:
     request_context = event.get("requestContext")
     if not isinstance(request_context, dict):
         request_context = {}
+    if likely is not None and likely.recognises(event, request_context):
+        return likely
     for format in FORMATS:
         if format.recognises(event, request_context):
             return format

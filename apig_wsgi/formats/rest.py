@@ -34,6 +34,16 @@ if TYPE_CHECKING:
 COGNITO_KEYS = frozenset({"claims", "scopes"})
 
 
+def payload_1(event: dict[str, Any], request_context: dict[str, Any]) -> bool:
+    """Whether ``event`` has the marks of payload format 1.0."""
+    if "elb" in request_context:
+        return False  # an ALB's, which has httpMethod too
+    # A WebSocket API's events have a resourcePath too, and a connectionId.
+    return "httpMethod" in event or (
+        "resourcePath" in request_context and "connectionId" not in request_context
+    )
+
+
 class RestFormat(EventFormat):
     name = "rest"
     binary_by_default = False
@@ -42,11 +52,7 @@ class RestFormat(EventFormat):
 
     @classmethod
     def recognises(cls, event: dict[str, Any], request_context: dict[str, Any]) -> bool:
-        # A WebSocket API's events have a resourcePath too, and a connectionId.
-        payload_1 = "httpMethod" in event or (
-            "resourcePath" in request_context and "connectionId" not in request_context
-        )
-        return payload_1 and "version" not in event
+        return payload_1(event, request_context) and "version" not in event
 
     def environ(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
         environ = self.new_environ(event, context)
@@ -173,10 +179,7 @@ class HttpV1Format(RestFormat):
 
     @classmethod
     def recognises(cls, event: dict[str, Any], request_context: dict[str, Any]) -> bool:
-        payload_1 = "httpMethod" in event or (
-            "resourcePath" in request_context and "connectionId" not in request_context
-        )
-        return payload_1 and "version" in event
+        return payload_1(event, request_context) and "version" in event
 
     def stage_prefix(
         self, request_context: dict[str, Any], path: str

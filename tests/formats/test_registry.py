@@ -2,10 +2,14 @@ from __future__ import annotations
 
 import pytest
 
+from apig_wsgi import InvalidEventError
+from apig_wsgi.formats.alb import AlbFormat
 from apig_wsgi.formats.registry import FORMATS
 from apig_wsgi.formats.registry import FORMATS_BY_NAME
 from apig_wsgi.formats.registry import detect_format
 from apig_wsgi.formats.rest import HttpV1Format
+from apig_wsgi.formats.rest import RestFormat
+from tests.test_conformance import SAMPLES
 from tests.utils import load_event
 
 
@@ -36,13 +40,39 @@ class TestDetectFormat:
 
 def test_every_front_has_one_name() -> None:
     assert list(FORMATS_BY_NAME) == [
-        "edge",
-        "alb",
         "rest",
         "http-v1",
-        "function-url",
         "http-v2",
+        "function-url",
+        "alb",
         "lattice-v1",
         "lattice-v2",
+        "edge",
     ]
     assert len(FORMATS) == len(FORMATS_BY_NAME)
+
+
+@pytest.mark.parametrize("sample", SAMPLES)
+def test_exactly_one_format_recognises_each_sample(sample: str) -> None:
+    # So that asking the previous event's format first never misleads.
+    event = load_event(sample)
+    request_context = event.get("requestContext")
+    if not isinstance(request_context, dict):
+        request_context = {}
+    recognising = []
+    for format in FORMATS:
+        try:
+            if format.recognises(event, request_context):
+                recognising.append(format.name)
+        except InvalidEventError:
+            recognising.append(format.name)
+    expected = [] if detect_format(event) is None else [detect_format(event).name]  # type: ignore[union-attr]
+    assert recognising == expected
+
+
+def test_the_likely_format_is_asked_first() -> None:
+    rest = load_event("aws-lambda-go/apigw-request.json")
+    alb = load_event("powertools-python/albEvent.json")
+    assert detect_format(rest, likely=AlbFormat) is RestFormat
+    assert detect_format(alb, likely=RestFormat) is AlbFormat
+    assert detect_format(alb, likely=AlbFormat) is AlbFormat
