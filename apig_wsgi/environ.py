@@ -237,6 +237,15 @@ def string(value: object, what: str) -> str:
     raise InvalidEventError(f"Expected {what} to be a string, got {describe(value)}")
 
 
+def native_string(value: object, what: str) -> str:
+    """An optional string of the event in PEP 3333's latin-1 form; "" if absent."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value if value.isascii() else to_wsgi_str(value)
+    return string(value, what)
+
+
 def optional_string(value: object, what: str) -> str:
     """A string of the event that AWS may leave out or send as null; "" then."""
     if value is None:

@@ -10,6 +10,7 @@ from apig_wsgi.environ import add_headers
 from apig_wsgi.environ import decode_path
 from apig_wsgi.environ import flag
 from apig_wsgi.environ import mapping
+from apig_wsgi.environ import native_string
 from apig_wsgi.environ import optional_string
 from apig_wsgi.environ import request_method
 from apig_wsgi.environ import required_mapping
@@ -17,7 +18,6 @@ from apig_wsgi.environ import sequence
 from apig_wsgi.environ import set_body
 from apig_wsgi.environ import set_server
 from apig_wsgi.environ import string
-from apig_wsgi.environ import to_wsgi_str
 from apig_wsgi.errors import InvalidEventError
 from apig_wsgi.formats.base import EventFormat
 from apig_wsgi.formats.base import string_at
@@ -112,8 +112,8 @@ class EdgeFormat(EventFormat):
 
         environ["REQUEST_METHOD"] = request_method(request["method"], "method")
         environ["PATH_INFO"] = decode_path(string(request["uri"], "uri"))
-        environ["QUERY_STRING"] = to_wsgi_str(
-            optional_string(request.get("querystring"), "querystring")
+        environ["QUERY_STRING"] = native_string(
+            request.get("querystring"), "querystring"
         )
         add_headers(environ, edge_header_items(request.get("headers")))
         environ[environ_keys.MULTI_VALUE_HEADERS] = True
@@ -137,8 +137,8 @@ class EdgeFormat(EventFormat):
             encoding == "base64",
             "body data",
         )
-        client_ip = optional_string(request.get("clientIp"), "clientIp")
-        environ["REMOTE_ADDR"] = to_wsgi_str(client_ip) or environ["REMOTE_ADDR"]
+        client_ip = native_string(request.get("clientIp"), "clientIp")
+        environ["REMOTE_ADDR"] = client_ip or environ["REMOTE_ADDR"]
         set_server(
             environ,
             optional_string(

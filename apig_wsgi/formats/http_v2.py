@@ -8,6 +8,7 @@ from apig_wsgi import environ_keys
 from apig_wsgi.environ import add_single_value_headers
 from apig_wsgi.environ import decode_path
 from apig_wsgi.environ import named_stage_prefix
+from apig_wsgi.environ import native_string
 from apig_wsgi.environ import optional_string
 from apig_wsgi.environ import request_method
 from apig_wsgi.environ import required_mapping
@@ -27,22 +28,25 @@ if TYPE_CHECKING:
     from apig_wsgi.formats.base import Result
 
 
-def payload_2(event: dict[str, Any], request_context: dict[str, Any]) -> bool:
-    """Whether ``event`` has the marks of payload format 2.0 (and its version)."""
+def payload_2_front(
+    event: dict[str, Any], request_context: dict[str, Any]
+) -> str | None:
+    """ "function-url" or "http-v2" for an event of payload format 2.0, else None.
+
+    A Function URL's events are an HTTP API's from another host name.
+    """
     if not ("rawPath" in event or "http" in request_context or "routeKey" in event):
-        return False
+        return None
     version = event.get("version")
     if version != "2.0":
         raise InvalidEventError(
             f"Unknown version {version!r:.60} for an HTTP API or Function URL "
             "event; expected '2.0' (payload format 2.0)."
         )
-    return True
-
-
-def on_function_url(request_context: dict[str, Any]) -> bool:
     domain_name = request_context.get("domainName")
-    return isinstance(domain_name, str) and ".lambda-url." in domain_name
+    if isinstance(domain_name, str) and ".lambda-url." in domain_name:
+        return "function-url"
+    return "http-v2"
 
 
 class HttpV2Format(EventFormat):
@@ -50,9 +54,7 @@ class HttpV2Format(EventFormat):
 
     @classmethod
     def recognises(cls, event: dict[str, Any], request_context: dict[str, Any]) -> bool:
-        return payload_2(event, request_context) and not on_function_url(
-            request_context
-        )
+        return payload_2_front(event, request_context) == cls.name
 
     def environ(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
         environ = self.new_environ(event, context)
@@ -65,8 +67,8 @@ class HttpV2Format(EventFormat):
         )
         raw_path = string(event["rawPath"], "rawPath")
         environ["PATH_INFO"] = decode_path(raw_path)
-        environ["QUERY_STRING"] = to_wsgi_str(
-            optional_string(event.get("rawQueryString"), "rawQueryString")
+        environ["QUERY_STRING"] = native_string(
+            event.get("rawQueryString"), "rawQueryString"
         )
         add_single_value_headers(environ, event.get("headers"))
         # The cookie header, where present, repeats what the cookies list holds.
@@ -79,10 +81,8 @@ class HttpV2Format(EventFormat):
             )
 
         set_body(environ, event.get("body"), event.get("isBase64Encoded"))
-        source_ip = optional_string(
-            http.get("sourceIp"), "requestContext.http.sourceIp"
-        )
-        environ["REMOTE_ADDR"] = to_wsgi_str(source_ip) or environ["REMOTE_ADDR"]
+        source_ip = native_string(http.get("sourceIp"), "requestContext.http.sourceIp")
+        environ["REMOTE_ADDR"] = source_ip or environ["REMOTE_ADDR"]
         set_server(
             environ,
             optional_string(
@@ -144,7 +144,7 @@ class FunctionUrlFormat(HttpV2Format):
 
     @classmethod
     def recognises(cls, event: dict[str, Any], request_context: dict[str, Any]) -> bool:
-        return payload_2(event, request_context) and on_function_url(request_context)
+        return payload_2_front(event, request_context) == cls.name
 
     @classmethod
     def prelude(

@@ -12,13 +12,13 @@ from apig_wsgi.environ import encode_query
 from apig_wsgi.environ import last_forwarded_for
 from apig_wsgi.environ import mapping
 from apig_wsgi.environ import named_stage_prefix
+from apig_wsgi.environ import native_string
 from apig_wsgi.environ import optional_string
 from apig_wsgi.environ import request_method
 from apig_wsgi.environ import required_mapping
 from apig_wsgi.environ import set_body
 from apig_wsgi.environ import set_server
 from apig_wsgi.environ import string
-from apig_wsgi.environ import to_wsgi_str
 from apig_wsgi.formats.base import EventFormat
 from apig_wsgi.formats.base import string_at
 from apig_wsgi.response import BufferedResponse
@@ -88,13 +88,11 @@ class RestFormat(EventFormat):
         set_body(environ, event.get("body"), event.get("isBase64Encoded"))
 
         identity = mapping(request_context.get("identity"), "requestContext.identity")
-        source_ip = optional_string(
+        source_ip = native_string(
             identity.get("sourceIp"), "requestContext.identity.sourceIp"
         )
         environ["REMOTE_ADDR"] = (
-            to_wsgi_str(source_ip)
-            or last_forwarded_for(environ)
-            or environ["REMOTE_ADDR"]
+            source_ip or last_forwarded_for(environ) or environ["REMOTE_ADDR"]
         )
         set_server(
             environ,
