@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from apig_wsgi import environ_keys
-from apig_wsgi.environ import add_multi_value_headers
-from apig_wsgi.environ import add_single_value_headers
+from apig_wsgi.environ import add_headers
 from apig_wsgi.environ import decode_path
 from apig_wsgi.environ import last_forwarded_for
 from apig_wsgi.environ import mapping
@@ -59,10 +58,14 @@ class AlbFormat(EventFormat):
         # The target group's multi-value setting picks the keys, and the
         # response has to use the same style.
         if "multiValueHeaders" in event:
-            add_multi_value_headers(environ, event["multiValueHeaders"])
+            add_headers(
+                environ,
+                mapping(event["multiValueHeaders"], "multiValueHeaders").items(),
+                multi_value=True,
+            )
             environ[environ_keys.MULTI_VALUE_HEADERS] = True
         else:
-            add_single_value_headers(environ, event.get("headers"))
+            add_headers(environ, mapping(event.get("headers"), "headers").items())
 
         # ALB passes query values on as the client sent them, still encoded.
         if "multiValueQueryStringParameters" in event:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from apig_wsgi import environ_keys
-from apig_wsgi.environ import add_single_value_headers
+from apig_wsgi.environ import add_headers
 from apig_wsgi.environ import decode_path
+from apig_wsgi.environ import mapping
 from apig_wsgi.environ import named_stage_prefix
 from apig_wsgi.environ import native_string
 from apig_wsgi.environ import optional_string
@@ -70,7 +71,7 @@ class HttpV2Format(EventFormat):
         environ["QUERY_STRING"] = native_string(
             event.get("rawQueryString"), "rawQueryString"
         )
-        add_single_value_headers(environ, event.get("headers"))
+        add_headers(environ, mapping(event.get("headers"), "headers").items())
         # The cookie header, where present, repeats what the cookies list holds.
         cookies = event.get("cookies")
         if cookies:

@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from apig_wsgi import environ_keys
-from apig_wsgi.environ import add_multi_value_headers
-from apig_wsgi.environ import add_single_value_headers
+from apig_wsgi.environ import add_headers
 from apig_wsgi.environ import decode_path
 from apig_wsgi.environ import encode_query
 from apig_wsgi.environ import last_forwarded_for
@@ -64,7 +63,11 @@ class LatticeV2Format(EventFormat):
             )
         environ["REQUEST_METHOD"] = request_method(event["method"], "method")
         environ["PATH_INFO"] = decode_path(string(event["path"], "path"))
-        add_multi_value_headers(environ, event.get("headers"))
+        add_headers(
+            environ,
+            mapping(event.get("headers"), "headers").items(),
+            multi_value=True,
+        )
         environ[environ_keys.MULTI_VALUE_HEADERS] = True
         query = mapping(event.get("queryStringParameters"), "queryStringParameters")
         environ["QUERY_STRING"] = encode_query(query)
@@ -112,7 +115,7 @@ class LatticeV1Format(LatticeV2Format):
         path, _, query = string(event["raw_path"], "raw_path").partition("?")
         environ["PATH_INFO"] = decode_path(path)
         environ["QUERY_STRING"] = to_wsgi_str(query)
-        add_single_value_headers(environ, event.get("headers"))
+        add_headers(environ, mapping(event.get("headers"), "headers").items())
         set_body(
             environ,
             event.get("body"),

@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from apig_wsgi import environ_keys
-from apig_wsgi.environ import add_multi_value_headers
-from apig_wsgi.environ import add_single_value_headers
+from apig_wsgi.environ import add_headers
 from apig_wsgi.environ import decode_path
 from apig_wsgi.environ import encode_query
 from apig_wsgi.environ import last_forwarded_for
@@ -72,10 +71,14 @@ class RestFormat(EventFormat):
         # REST APIs send every header both ways; the multi-value form loses nothing.
         multi_headers = event.get("multiValueHeaders")
         if multi_headers is not None:
-            add_multi_value_headers(environ, multi_headers)
+            add_headers(
+                environ,
+                mapping(multi_headers, "multiValueHeaders").items(),
+                multi_value=True,
+            )
             environ[environ_keys.MULTI_VALUE_HEADERS] = True
         else:
-            add_single_value_headers(environ, event.get("headers"))
+            add_headers(environ, mapping(event.get("headers"), "headers").items())
 
         # API Gateway hands over decoded values, so they are encoded again here.
         multi_query = event.get("multiValueQueryStringParameters")
