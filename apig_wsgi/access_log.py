@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import json
-import logging
-from typing import TYPE_CHECKING
-
 from apig_wsgi.context import ApigContext
 from apig_wsgi.environ import request_path
+from apig_wsgi.log import logger
 
+# typing is imported only by type checkers: importing it would double the
+# time ``import apig_wsgi`` takes (bench/run.py's import row).
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-logger = logging.getLogger(__name__)
 
 # Control characters and line separators in a text line would let a client
 # write a forged second log line (a path of /x%0D%0AINFO ...): escape them,
@@ -55,6 +54,9 @@ def log_access(
         "source_ip": context.source_ip,
     }
     if style == "json":
+        # On first use: the json module weighs on every cold start otherwise.
+        import json
+
         message = json.dumps(fields)
     else:
         message = (
@@ -63,4 +65,4 @@ def log_access(
             f"request_id={escape(fields['request_id'])} "
             f"aws_request_id={escape(fields['aws_request_id'])}"
         )
-    logger.info(message, extra={"apig_wsgi_access": fields})
+    logger(__name__).info(message, extra={"apig_wsgi_access": fields})

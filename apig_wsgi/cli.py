@@ -18,11 +18,11 @@ from collections.abc import Iterator
 from collections.abc import Sequence
 from contextlib import contextmanager
 from types import FrameType
+from typing import TYPE_CHECKING
 from typing import Any
 from typing import TextIO
 
 from apig_wsgi.errors import InvalidEventError
-from apig_wsgi.handler import HandlerFunction
 from apig_wsgi.loading import LoadError
 from apig_wsgi.loading import load_handler
 from apig_wsgi.loading import load_object
@@ -35,6 +35,9 @@ from apig_wsgi.testing.events import build_event
 from apig_wsgi.testing.events import detect_format
 from apig_wsgi.testing.responses import Response
 from apig_wsgi.testing.responses import decode_result
+
+if TYPE_CHECKING:
+    from apig_wsgi.handler import HandlerFunction
 
 
 class _UsageError(Exception):

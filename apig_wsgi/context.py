@@ -6,12 +6,12 @@ proxy of ``apig_wsgi.contrib.flask``.
 
 from __future__ import annotations
 
-from functools import cached_property
-from typing import TYPE_CHECKING
-
 from apig_wsgi import environ_keys
 from apig_wsgi.formats.registry import FORMATS_BY_NAME
 
+# typing is imported only by type checkers: importing it would double the
+# time ``import apig_wsgi`` takes (bench/run.py's import row).
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
     from typing import Any
@@ -85,12 +85,12 @@ class ApigContext:
         event_format: str = self._environ[environ_keys.EVENT_FORMAT]
         return event_format
 
-    @cached_property
+    @property
     def stage(self) -> str | None:
         """The API Gateway stage name; None for fronts that have no stages."""
         return self._format.stage(self.request_context)
 
-    @cached_property
+    @property
     def request_id(self) -> str | None:
         """The id the front assigned to the request (API Gateway, Edge).
 
@@ -98,19 +98,19 @@ class ApigContext:
         """
         return self._format.request_id(self.request_context)
 
-    @cached_property
+    @property
     def aws_request_id(self) -> str | None:
         """The Lambda invocation id from the context object."""
         request_id = getattr(self.context, "aws_request_id", None)
         return request_id if isinstance(request_id, str) else None
 
-    @cached_property
+    @property
     def source_ip(self) -> str | None:
         """``REMOTE_ADDR``: the client address AWS observed (see trusted_proxies)."""
         address = self._environ.get("REMOTE_ADDR")
         return address if isinstance(address, str) and address else None
 
-    @cached_property
+    @property
     def authorizer(self) -> dict[str, Any] | None:
         """What the API's authorizer established about the caller, or None.
 

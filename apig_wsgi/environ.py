@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-import logging
-import re
-from base64 import b64decode
+from binascii import Error as BinasciiError
+from binascii import a2b_base64
 from io import BytesIO
-from typing import TYPE_CHECKING
 
 from apig_wsgi import environ_keys
 from apig_wsgi.errors import InvalidEventError
+from apig_wsgi.log import logger
+from apig_wsgi.text import is_request_header_name
+from apig_wsgi.text import is_token
 
+# typing is imported only by type checkers: importing it would double the
+# time ``import apig_wsgi`` takes (bench/run.py's import row).
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterable
     from collections.abc import Mapping
     from typing import Any
-
-logger = logging.getLogger(__name__)
 
 BASE_ENVIRON: dict[str, Any] = {
     "SCRIPT_NAME": "",
@@ -31,12 +33,6 @@ BASE_ENVIRON: dict[str, Any] = {
 
 DEFAULT_SERVER_NAME = "localhost"
 
-# An RFC 9110 token without "_": "X-Auth_User" would otherwise become
-# HTTP_X_AUTH_USER, the same key as "X-Auth-User", and a client could forge a
-# header that a proxy sets. nginx, gunicorn 22 and Django's runserver drop
-# such names too.
-_ACCEPTED_HEADER_NAME = re.compile(r"[-!#$%&'*+.^`|~0-9A-Za-z]+")
-
 
 # The environ key of each header name seen, None for names that are dropped:
 # a third of the 60-header benchmark row is saved, looked up inline. Header
@@ -46,9 +42,15 @@ _KEYS_LIMIT = 512
 
 
 def environ_key(header_name: str) -> str | None:
-    """The environ key of a request header, or None for a name that is dropped."""
+    """The environ key of a request header, or None for a name that is dropped.
+
+    A name must be a token without "_": "X-Auth_User" would otherwise become
+    HTTP_X_AUTH_USER, the key of "X-Auth-User", and a client could forge a
+    header that a proxy sets. nginx, gunicorn 22 and Django's runserver drop
+    such names too.
+    """
     key: str | None = None
-    if _ACCEPTED_HEADER_NAME.fullmatch(header_name):
+    if is_request_header_name(header_name):
         key = header_name.upper().replace("-", "_")
         if key not in ("CONTENT_TYPE", "CONTENT_LENGTH"):
             key = "HTTP_" + key
@@ -74,7 +76,7 @@ def wsgi_header_value(name: str, value: object) -> str:
 
 
 def log_dropped_headers(names: list[str]) -> None:
-    logger.warning(
+    logger(__name__).warning(
         "Dropped the request headers %s: header names may only hold letters, "
         "digits and !#$%%&'*+-.^`|~ (no underscores), so that they cannot pose "
         "as the headers the front sets.",
@@ -226,13 +228,11 @@ def optional_string(value: object, what: str) -> str:
     return string(value, what)
 
 
-# An RFC 9110 token, which is what a method is.
-_METHOD = re.compile(r"[-!#$%&'*+.^_`|~0-9A-Za-z]+")
-
-
 def request_method(value: object, what: str) -> str:
     """The HTTP method of the event, which PEP 3333 never allows to be empty."""
-    if isinstance(value, str) and _METHOD.fullmatch(value):
+    if isinstance(value, str) and (
+        (value.isalpha() and value.isascii()) or is_token(value)
+    ):
         return value
     raise InvalidEventError(
         f"Expected {what} to be an HTTP method, got {describe(value)}"
@@ -273,6 +273,26 @@ def named_stage_prefix(stage: str, path: str) -> tuple[str, bool]:
     return "", False
 
 
+def strict_b64decode(text: str) -> bytes:
+    """Decode base64, refusing anything ``base64.b64encode`` would not make.
+
+    As ``base64.b64decode(text, validate=True)`` does on Python 3.11 and
+    later, on every version, and without importing ``base64``, which imports
+    ``re`` (bench/run.py's import row).
+    """
+    try:
+        data = a2b_base64(text)
+    except ValueError:  # binascii.Error, or text that is not ASCII
+        raise BinasciiError("Only base64 data is allowed") from None
+    # a2b_base64 skips characters outside the alphabet, so any such character
+    # shows as a shorter result: padded text gives 3 bytes per 4 characters.
+    length = len(text)
+    padding = length - len(text.rstrip("="))
+    if length % 4 or padding > 2 or len(data) != length // 4 * 3 - padding:
+        raise BinasciiError("Only base64 data is allowed")
+    return data
+
+
 def decode_body(body: object, is_base64: bool, what: str) -> bytes:
     if body.__class__ is not str:
         raise InvalidEventError(
@@ -280,8 +300,8 @@ def decode_body(body: object, is_base64: bool, what: str) -> bytes:
         )
     if is_base64:
         try:
-            return b64decode(body, validate=True)
-        except ValueError as exc:  # binascii.Error, or text that is not ASCII
+            return strict_b64decode(body)
+        except BinasciiError as exc:
             raise InvalidEventError(
                 f"The {what} is marked as base64 but does not decode: {exc}"
             ) from None
@@ -367,7 +387,7 @@ def trusted_client_address(environ: dict[str, Any], trusted_proxies: int) -> str
             break
     index = position - trusted_proxies
     if index < 0 or not entries[index]:
-        logger.warning(
+        logger(__name__).warning(
             "trusted_proxies is %d but X-Forwarded-For %r has no entry that far "
             "left of the address AWS observed; using %s. Check the number of "
             "proxies in front of AWS.",

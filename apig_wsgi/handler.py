@@ -7,12 +7,8 @@ buffered response, and the format turns the response into the Lambda result.
 
 from __future__ import annotations
 
-import logging
 from binascii import Error as BinasciiError
 from time import perf_counter
-from typing import TYPE_CHECKING
-from typing import Any
-from typing import Callable
 
 from apig_wsgi.access_log import log_access
 from apig_wsgi.environ import request_path
@@ -21,23 +17,27 @@ from apig_wsgi.errors import FailureStatusError
 from apig_wsgi.errors import InvalidEventError
 from apig_wsgi.formats.registry import FORMATS
 from apig_wsgi.formats.registry import detect_format
+from apig_wsgi.log import logger
 from apig_wsgi.options import build_options
 from apig_wsgi.response import BufferedResponse
 from apig_wsgi.response import run_wsgi_app
 
+# typing is imported only by type checkers: importing it would double the
+# time ``import apig_wsgi`` takes (bench/run.py's import row).
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Collection
     from collections.abc import Iterable
+    from typing import Any
+    from typing import Callable
 
     from apig_wsgi.formats.base import EventFormat
     from apig_wsgi.options import NonHttpHandler
     from apig_wsgi.options import Options
     from apig_wsgi.response import WSGIApp
 
-#: Any Lambda handler: a function of the event and the context.
-HandlerFunction = Callable[[dict[str, Any], Any], Any]
-
-logger = logging.getLogger(__name__)
+    #: Any Lambda handler: a function of the event and the context.
+    HandlerFunction = Callable[[dict[str, Any], Any], Any]
 
 
 def make_lambda_handler(
@@ -162,7 +162,7 @@ class LambdaHandler:
 def log_application_error(
     environ: dict[str, Any], error: BaseException | None = None
 ) -> None:
-    logger.error(
+    logger(__name__).error(
         "Exception in the WSGI application for %s %s; sent a 500 response.",
         environ["REQUEST_METHOD"],
         request_path(environ),

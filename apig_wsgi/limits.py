@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import os
-from json.encoder import encode_basestring
-from json.encoder import encode_basestring_ascii
-from typing import TYPE_CHECKING
 
+# typing is imported only by type checkers: importing it would double the
+# time ``import apig_wsgi`` takes (bench/run.py's import row).
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
@@ -82,6 +82,11 @@ def serialised_size(value: Any, escape_non_ascii: bool) -> int:
 
 def string_size(text: str, escape_non_ascii: bool) -> int:
     """The bytes of ``text`` as a JSON string, quotes included."""
+    # On first use: few responses need measuring, and importing json would
+    # weigh on every cold start (bench/run.py's import row).
+    from json.encoder import encode_basestring
+    from json.encoder import encode_basestring_ascii
+
     if escape_non_ascii:
         return 2 + sum(
             len(encode_basestring_ascii(text[start : start + _SLICE])) - 2

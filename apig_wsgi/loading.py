@@ -6,11 +6,14 @@ import importlib
 import inspect
 import os
 import sys
+from typing import TYPE_CHECKING
 from typing import Any
 from typing import Callable
 
-from apig_wsgi.handler import HandlerFunction
 from apig_wsgi.handler import make_lambda_handler
+
+if TYPE_CHECKING:
+    from apig_wsgi.handler import HandlerFunction
 
 KINDS = ("auto", "wsgi", "handler")
 

@@ -1,4 +1,4 @@
-"""Handler options: one frozen dataclass, validated by one pure function.
+"""Handler options: one read-only class, validated by one pure function.
 
 The Django settings and the Flask config keys are the option names in upper
 case with the ``APIG_WSGI_`` prefix, so every front door shares this module.
@@ -6,15 +6,16 @@ case with the ``APIG_WSGI_`` prefix, so every front door shares this module.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from collections.abc import Mapping
-from dataclasses import dataclass
-from dataclasses import field
-from dataclasses import fields
-from typing import Any
-from typing import Callable
+# typing is imported only by type checkers: importing it would double the
+# time ``import apig_wsgi`` takes (bench/run.py's import row).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from collections.abc import Mapping
+    from typing import Any
+    from typing import Callable
 
-NonHttpHandler = Callable[[Any, Any], Any]
+    NonHttpHandler = Callable[[Any, Any], Any]
 
 DEFAULT_NON_BINARY_CONTENT_TYPE_PREFIXES: tuple[str, ...] = (
     "text/",
@@ -28,26 +29,84 @@ SCRIPT_NAME_AUTO = "auto"
 ACCESS_LOG_FORMATS = ("text", "json")
 
 
-@dataclass(frozen=True)
-class Options:
+# In the order of make_lambda_handler's arguments.
+OPTION_NAMES: tuple[str, ...] = (
+    "binary_support",
+    "non_binary_content_type_prefixes",
+    "script_name",
+    "non_http_handler",
+    "catch_exceptions",
+    "failure_status_codes",
+    "access_log",
+    "trusted_proxies",
+)
+
+
+class ReadOnly:
+    """Attributes set once by ``__init__``, compared and shown by value.
+
+    In place of a frozen dataclass, whose module would triple the time
+    ``import apig_wsgi`` takes (bench/run.py's import row).
+    """
+
+    __slots__: tuple[str, ...] = ()
+
+    def values(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.__slots__}
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if hasattr(self, name):
+            raise AttributeError(
+                f"{type(self).__name__} is read-only: cannot set {name!r}."
+            )
+        object.__setattr__(self, name, value)
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return self.values() == other.values()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={value!r}" for name, value in self.values().items())
+        return f"{type(self).__name__}({fields})"
+
+
+class Options(ReadOnly):
     """Everything ``make_lambda_handler`` can be told, validated and read-only.
 
     Make one with ``read_options``, which checks the values first.
     """
 
-    binary_support: bool | None = None
-    non_binary_content_type_prefixes: tuple[str, ...] = (
-        DEFAULT_NON_BINARY_CONTENT_TYPE_PREFIXES
-    )
-    script_name: str | None = None
-    non_http_handler: NonHttpHandler | None = None
-    catch_exceptions: bool = False
-    failure_status_codes: frozenset[int] = field(default_factory=frozenset)
-    access_log: str | None = None
-    trusted_proxies: int = 0
+    __slots__ = OPTION_NAMES
 
+    def __init__(
+        self,
+        *,
+        binary_support: bool | None = None,
+        non_binary_content_type_prefixes: tuple[
+            str, ...
+        ] = DEFAULT_NON_BINARY_CONTENT_TYPE_PREFIXES,
+        script_name: str | None = None,
+        non_http_handler: NonHttpHandler | None = None,
+        catch_exceptions: bool = False,
+        failure_status_codes: frozenset[int] = frozenset(),
+        access_log: str | None = None,
+        trusted_proxies: int = 0,
+    ) -> None:
+        self.binary_support = binary_support
+        self.non_binary_content_type_prefixes = non_binary_content_type_prefixes
+        self.script_name = script_name
+        self.non_http_handler = non_http_handler
+        self.catch_exceptions = catch_exceptions
+        self.failure_status_codes = failure_status_codes
+        self.access_log = access_log
+        self.trusted_proxies = trusted_proxies
 
-OPTION_NAMES: tuple[str, ...] = tuple(option.name for option in fields(Options))
+    def replace(self, **changes: Any) -> Options:
+        """A copy with ``changes``, which are not validated."""
+        return Options(**{**self.values(), **changes})
 
 
 def setting_name(option: str) -> str:
@@ -57,18 +116,22 @@ def setting_name(option: str) -> str:
 SETTING_NAMES: tuple[str, ...] = tuple(setting_name(name) for name in OPTION_NAMES)
 
 
-@dataclass(frozen=True)
-class OptionProblem:
+class OptionProblem(ReadOnly):
     """One invalid option: what is wrong and how to fix it.
 
     ``kind`` is ``TypeError`` for a value of the wrong type, ``ValueError``
     for a bad value.
     """
 
-    option: str
-    message: str
-    hint: str
-    kind: type[Exception]
+    __slots__ = ("hint", "kind", "message", "option")
+
+    def __init__(
+        self, option: str, message: str, hint: str, kind: type[Exception]
+    ) -> None:
+        self.option = option
+        self.message = message
+        self.hint = hint
+        self.kind = kind
 
 
 def _is_collection(value: object) -> bool:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import logging
 from binascii import b2a_base64
 
+from apig_wsgi.log import logger
 from apig_wsgi.response import BufferedResponse
-
-logger = logging.getLogger(__name__)
 
 # A multiple of 3, so that the pieces join into one valid base64 text.
 _BASE64_PIECE = 3 * 65536
@@ -88,7 +86,7 @@ class BodyEncoder:
         except UnicodeDecodeError as exc:
             if self.front_decodes_base64:
                 return b64encode(body), True
-            logger.warning(
+            logger(__name__).warning(
                 "Response body is not valid UTF-8 (%s) and binary support is off, "
                 "so invalid bytes were replaced with U+FFFD. Turn on binary_support "
                 "and add the content type to the API's binaryMediaTypes to send it "
@@ -140,7 +138,7 @@ def single_value_headers(
         else:
             folded[existing_name] += ", " + value
     if dropped_cookies:
-        logger.warning(
+        logger(__name__).warning(
             "%s responses carry one Set-Cookie header only: dropped the "
             "cookies %s and kept the last one. %s",
             format_name,

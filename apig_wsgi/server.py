@@ -13,10 +13,10 @@ from email.errors import InvalidHeaderDefect
 from email.errors import MissingHeaderBodySeparatorDefect
 from http.server import BaseHTTPRequestHandler
 from http.server import ThreadingHTTPServer
+from typing import TYPE_CHECKING
 from typing import Any
 from urllib.parse import quote
 
-from apig_wsgi.handler import HandlerFunction
 from apig_wsgi.streaming import STREAMED
 from apig_wsgi.streaming import StreamingHandler
 from apig_wsgi.testing.client import LambdaContext
@@ -27,6 +27,9 @@ from apig_wsgi.testing.responses import Response
 from apig_wsgi.testing.responses import decode_result
 from apig_wsgi.testing.responses import failure_response
 from apig_wsgi.testing.responses import request_problem
+
+if TYPE_CHECKING:
+    from apig_wsgi.handler import HandlerFunction
 
 logger = logging.getLogger("apig_wsgi.server")
 

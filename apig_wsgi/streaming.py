@@ -12,9 +12,7 @@ https://docs.aws.amazon.com/apigateway/latest/developerguide/response-transfer-m
 from __future__ import annotations
 
 import json
-import logging
 from time import perf_counter
-from typing import TYPE_CHECKING
 
 from apig_wsgi.access_log import log_access
 from apig_wsgi.environ import request_path
@@ -22,9 +20,13 @@ from apig_wsgi.errors import FailureStatusError
 from apig_wsgi.errors import InvalidEventError
 from apig_wsgi.handler import LambdaHandler
 from apig_wsgi.handler import log_application_error
+from apig_wsgi.log import logger
 from apig_wsgi.options import build_options
 from apig_wsgi.response import BufferedResponse
 
+# typing is imported only by type checkers: importing it would double the
+# time ``import apig_wsgi`` takes (bench/run.py's import row).
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterable
     from typing import Any
@@ -46,9 +48,6 @@ if TYPE_CHECKING:
 
         def finish(self, error: BaseException | None) -> None:
             """End the response; ``error`` is set when it ends early."""
-
-
-logger = logging.getLogger(__name__)
 
 
 # The fronts whose formats can start a response with a prelude.
@@ -219,7 +218,7 @@ class _Stream(BufferedResponse):
             self.fail_before_body(error)
         else:
             if not isinstance(error, StreamLimitError):
-                logger.error(
+                logger(__name__).error(
                     "Exception in the WSGI application for %s %s after %d bytes "
                     "of the body were streamed; ended the stream with an error.",
                     self.environ["REQUEST_METHOD"],
@@ -250,7 +249,7 @@ class _Stream(BufferedResponse):
 
     def fail_before_body(self, error: Exception) -> None:
         if isinstance(error, PreludeTooLargeError):
-            logger.error("%s Sent a 500 response instead.", error)
+            logger(__name__).error("%s Sent a 500 response instead.", error)
             body = PRELUDE_TOO_LARGE_BODY
         elif isinstance(error, FailureStatusError) or not (
             self.handler.options.catch_exceptions
@@ -316,7 +315,7 @@ class _Stream(BufferedResponse):
                 f"{len(chunk)} bytes would pass the {STREAM_LIMIT}-byte limit of "
                 "Lambda response streaming."
             )
-            logger.error("%s Ended the stream with an error.", error)
+            logger(__name__).error("%s Ended the stream with an error.", error)
             raise error
         self.call_sink(self.sink.send, chunk)
         self.sent += len(chunk)

@@ -45,7 +45,7 @@ class TestReadOnly:
         apig_context = context_for(load_event("powertools-python/albEvent.json"))
 
         with pytest.raises(AttributeError) as excinfo:
-            apig_context.stage = "prod"
+            apig_context.stage = "prod"  # type: ignore[misc]
 
         assert str(excinfo.value) == "ApigContext is read-only, cannot set 'stage'."
 

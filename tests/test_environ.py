@@ -10,6 +10,7 @@ from apig_wsgi import make_lambda_handler
 from apig_wsgi.environ import environ_key
 from apig_wsgi.environ import last_forwarded_for
 from tests.utils import FRONT_SAMPLES
+from tests.utils import environ_seen
 from tests.utils import front_event
 from tests.utils import load_event
 from tests.utils import set_headers
@@ -241,3 +242,12 @@ class TestUnderscoreHeaders:
 
     def test_environ_key_of_a_dropped_name_is_none(self) -> None:
         assert environ_key("X_Forwarded_For") is None
+
+
+def test_many_distinct_header_names_all_arrive() -> None:
+    # More names than are remembered between requests.
+    event = front_event("http-v2")
+    names = [f"x-name-{index}" for index in range(600)]
+    event["headers"] = dict.fromkeys(names, "v")
+    environ = environ_seen(event)
+    assert sum(key.startswith("HTTP_X_NAME_") for key in environ) == 600

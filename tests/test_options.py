@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 
 from apig_wsgi.options import DEFAULT_NON_BINARY_CONTENT_TYPE_PREFIXES
@@ -182,12 +180,16 @@ def test_failure_status_codes_become_a_frozenset() -> None:
 class TestOptionsObject:
     def test_read_only(self) -> None:
         options = build_options({})
-        with pytest.raises(dataclasses.FrozenInstanceError):
-            options.binary_support = True  # type: ignore[misc]
+        with pytest.raises(AttributeError) as excinfo:
+            options.binary_support = True
+        assert str(excinfo.value) == (
+            "Options is read-only: cannot set 'binary_support'."
+        )
 
     def test_equality(self) -> None:
         assert build_options({"trusted_proxies": 1}) == Options(trusted_proxies=1)
         assert build_options({}) != Options(trusted_proxies=1)
+        assert Options() != OptionProblem("a", "b", "c", TypeError)
 
     def test_repr(self) -> None:
         assert repr(Options(trusted_proxies=2)).startswith(

@@ -8,9 +8,7 @@ a response into its result, what size of result it accepts, and the facts
 
 from __future__ import annotations
 
-import logging
 import sys
-from typing import TYPE_CHECKING
 
 from apig_wsgi import environ_keys
 from apig_wsgi.environ import BASE_ENVIRON
@@ -19,6 +17,7 @@ from apig_wsgi.limits import LAMBDA_RESPONSE_LIMIT
 from apig_wsgi.limits import runtime_escapes_non_ascii
 from apig_wsgi.limits import serialised_size
 from apig_wsgi.limits import size_bound
+from apig_wsgi.log import logger
 from apig_wsgi.options import SCRIPT_NAME_AUTO
 from apig_wsgi.options import Options
 from apig_wsgi.response import BufferedResponse
@@ -26,6 +25,9 @@ from apig_wsgi.results import TOO_LARGE_STATUS
 from apig_wsgi.results import BodyEncoder
 from apig_wsgi.results import too_large_response
 
+# typing is imported only by type checkers: importing it would double the
+# time ``import apig_wsgi`` takes (bench/run.py's import row).
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
     from typing import ClassVar
@@ -33,8 +35,6 @@ if TYPE_CHECKING:
 
 if TYPE_CHECKING:
     Result = tuple[dict[str, Any], str, bool]
-
-logger = logging.getLogger(__name__)
 
 
 def string_at(mapping: dict[str, Any] | None, key: str) -> str | None:
@@ -155,7 +155,7 @@ class EventFormat:
         size = serialised_size(result, runtime_escapes_non_ascii())
         if size <= limit:
             return result
-        logger.error(
+        logger(__name__).error(
             "The %s response is %d bytes of JSON, over the %d-byte limit AWS "
             "accepts; sent a %s response instead.",
             environ[environ_keys.EVENT_FORMAT],

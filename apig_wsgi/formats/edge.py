@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-from typing import TYPE_CHECKING
-
 from apig_wsgi import environ_keys
 from apig_wsgi.environ import add_headers
 from apig_wsgi.environ import decode_path
@@ -23,15 +20,17 @@ from apig_wsgi.formats.base import EventFormat
 from apig_wsgi.formats.base import string_at
 from apig_wsgi.limits import EDGE_ORIGIN_RESPONSE_LIMIT
 from apig_wsgi.limits import EDGE_VIEWER_RESPONSE_LIMIT
+from apig_wsgi.log import logger
 from apig_wsgi.response import BufferedResponse
 
+# typing is imported only by type checkers: importing it would double the
+# time ``import apig_wsgi`` takes (bench/run.py's import row).
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterator
     from typing import Any
 
     from apig_wsgi.formats.base import Result
-
-logger = logging.getLogger(__name__)
 
 
 # CloudFront rejects a generated response that sets any of these:
@@ -120,7 +119,7 @@ class EdgeFormat(EventFormat):
 
         body = mapping(request.get("body"), "body")
         if flag(body.get("inputTruncated"), "body.inputTruncated"):
-            logger.warning(
+            logger(__name__).warning(
                 "CloudFront truncated the request body before it reached Lambda@Edge "
                 "(inputTruncated is true); the application sees only the first %d "
                 "characters of it.",
@@ -163,7 +162,7 @@ class EdgeFormat(EventFormat):
                 continue
             headers.setdefault(lower_name, []).append({"key": name, "value": value})
         if forbidden:
-            logger.warning(
+            logger(__name__).warning(
                 "Lambda@Edge responses may not set the headers %s; they were left out.",
                 ", ".join(forbidden),
             )

@@ -8,9 +8,9 @@ from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
+from typing import TYPE_CHECKING
 from typing import Any
 
-from apig_wsgi.handler import HandlerFunction
 from apig_wsgi.testing.events import DEFAULT_SOURCE_IP
 from apig_wsgi.testing.events import Headers
 from apig_wsgi.testing.events import Query
@@ -18,6 +18,9 @@ from apig_wsgi.testing.events import build_event
 from apig_wsgi.testing.responses import Response
 from apig_wsgi.testing.responses import decode_result
 from apig_wsgi.testing.responses import request_problem
+
+if TYPE_CHECKING:
+    from apig_wsgi.handler import HandlerFunction
 
 
 @dataclass

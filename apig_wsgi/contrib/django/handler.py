@@ -6,8 +6,6 @@ and the environment variable ``DJANGO_SETTINGS_MODULE``.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from django.core.wsgi import get_wsgi_application
 
 from apig_wsgi.contrib.django.conf import get_options
@@ -24,7 +22,7 @@ def build_lambda_handler() -> LambdaHandler:
     application = get_wsgi_application()
     options = get_options()
     if options.non_http_handler is None:
-        options = replace(options, non_http_handler=build_event_router())
+        options = options.replace(non_http_handler=build_event_router())
     return LambdaHandler(application, options)
 
 

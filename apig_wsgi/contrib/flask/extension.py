@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
 from typing import Any
 
 from flask import Flask
@@ -42,8 +41,8 @@ class ApigWsgi:
         options = options_from_config(app.config)
         handler_options = options
         if options.non_http_handler is None:
-            handler_options = replace(
-                options, non_http_handler=app_event_handler(app, self.router)
+            handler_options = options.replace(
+                non_http_handler=app_event_handler(app, self.router)
             )
         app.extensions[EXTENSION_NAME] = AppState(
             extension=self,
