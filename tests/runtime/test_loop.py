@@ -73,8 +73,10 @@ def wait_for_chunk(invocation: Invocation, text: bytes) -> float:
 
 
 def release(fake: FakeLambda) -> float:
+    """Let the app send its next chunk; the time just before it may."""
+    released = time.monotonic()
     (fake.tmp_path / "release").write_text("go")
-    return time.monotonic()
+    return released
 
 
 def error_body(invocation: Invocation) -> dict[str, Any]:
