@@ -145,8 +145,9 @@ class TestCallCommand:
 
         assert str(excinfo.value) == (
             "invalid event: Unknown event format with 'source': not an event from "
-            "API Gateway, a Function URL, an ALB, VPC Lattice or Lambda@Edge. Pass "
-            "non_http_handler to handle other events."
+            "API Gateway, a Function URL, an ALB, VPC Lattice or Lambda@Edge. Set "
+            "APIG_WSGI_NON_HTTP_HANDLER, or register a handler on "
+            "apig_wsgi.contrib.django.events.router, to handle other events."
         )
         assert excinfo.value.returncode == 1
 
