@@ -36,6 +36,7 @@ from apig_wsgi.testing.client import LambdaContext
 from apig_wsgi.testing.events import FORMATS
 from apig_wsgi.testing.events import build_event
 from apig_wsgi.testing.events import detect_format
+from apig_wsgi.testing.hosts import refused_hosts
 from apig_wsgi.testing.responses import Response
 from apig_wsgi.testing.responses import decode_result
 
@@ -173,9 +174,13 @@ def run_invoke(
         stderr.write(f"Error: {exc}\n")
         return 1
     try:
-        result = handler(event, LambdaContext())
+        with refused_hosts() as hints:
+            result = handler(event, LambdaContext())
     except InvalidEventError as exc:
         stderr.write(f"Error: invalid event: {exc}\n")
+        return 1
+    if hints:
+        stderr.write(f"Error: {hints[0]}\n")
         return 1
     if not args.decoded:
         try:

@@ -423,10 +423,10 @@ class TestBinary:
         self, capsys: pytest.CaptureFixture[str]
     ) -> None:
         argv = ("event", "--format", "rest", "-H", "Content-Type: image/png", "-d", "x")
-        code, out, _ = run(capsys, *argv, "--binary-media-types", "image/*")
+        _, out, _ = run(capsys, *argv, "--binary-media-types", "image/*")
         assert json.loads(out)["body"] == "eA=="
         assert json.loads(out)["isBase64Encoded"] is True
-        code, out, _ = run(capsys, *argv)
+        _, out, _ = run(capsys, *argv)
         assert json.loads(out)["body"] == "x"
 
     def test_handler_options_are_refused_for_a_lambda_handler(
@@ -446,6 +446,18 @@ class TestBinary:
             "with its options already: pass --script-name, --binary-support to "
             "make_lambda_handler in your code instead.\n",
         )
+
+
+def test_invoke_names_a_host_that_django_refuses(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    host = "abcdef1234.execute-api.us-east-1.amazonaws.com"
+    assert run(capsys, "invoke", "tests.testing.apps:refusing_app", "/") == (
+        1,
+        "",
+        f"Error: Django refused the request's Host, {host!r}: add {host!r} (or "
+        "'.amazonaws.com') to ALLOWED_HOSTS.\n",
+    )
 
 
 class TestFlaskApps:

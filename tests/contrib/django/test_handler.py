@@ -18,6 +18,7 @@ from django.test import override_settings
 from apig_wsgi import InvalidEventError
 from apig_wsgi.contrib.django.handler import build_lambda_handler
 from apig_wsgi.contrib.django.handler import lambda_handler
+from apig_wsgi.testing import Client
 from tests.contrib.django.project.views import IMAGE_BYTES
 from tests.contrib.django.project.views import LONG_TEXT
 from tests.contrib.django.utils import http_v2_event
@@ -362,7 +363,8 @@ class TestCsrf:
             cookies=[cookie],
             body=f"csrfmiddlewaretoken={token}&name=Ada".encode(),
         )
-        return lambda_handler(event, FakeContext())
+        result: dict[str, Any] = lambda_handler(event, FakeContext())
+        return result
 
     def test_post_from_the_event_host_is_accepted(self) -> None:
         response = self.post_form(f"https://{self.host}")
@@ -466,3 +468,16 @@ class TestNonHttpEvents:
         with pytest.raises(InvalidEventError) as excinfo:
             handler(event, None)
         assert str(excinfo.value) == message
+
+
+@override_settings(ALLOWED_HOSTS=["example.com"])
+def test_test_client_names_the_refused_host(caplog: pytest.LogCaptureFixture) -> None:
+    response = Client(build_lambda_handler(), format="edge").get("/links/")
+    host = "d111111abcdef8.cloudfront.net"
+    assert response.status == 400
+    assert [
+        r.getMessage() for r in caplog.records if r.name == "apig_wsgi.testing"
+    ] == [
+        f"Django refused the request's Host, {host!r}: add {host!r} (or "
+        "'.cloudfront.net') to ALLOWED_HOSTS."
+    ]

@@ -203,3 +203,17 @@ class TestSubprocess:
             "line 1 column 1 (char 0).\n"
         )
         assert (process.returncode, process.stdout, process.stderr) == (1, "", message)
+
+
+class TestAllowedHostsHint:
+    @override_settings(ALLOWED_HOSTS=["example.com"])
+    def test_refused_host_is_named_in_one_line(self) -> None:
+        with pytest.raises(CommandError) as excinfo:
+            invoke("/links/", "--format", "function-url")
+
+        host = "abcdef1234.lambda-url.us-east-1.on.aws"
+        assert str(excinfo.value) == (
+            f"Django refused the request's Host, {host!r}: add {host!r} (or "
+            "'.on.aws') to ALLOWED_HOSTS."
+        )
+        assert excinfo.value.returncode == 1
