@@ -11,6 +11,7 @@ from flask import Flask
 
 from apig_wsgi import make_lambda_handler
 from apig_wsgi.contrib.flask.cli import apig_cli
+from apig_wsgi.contrib.flask.errors import config_error
 from apig_wsgi.contrib.flask.events import app_event_handler
 from apig_wsgi.contrib.flask.state import EXTENSION_NAME
 from apig_wsgi.contrib.flask.state import AppState
@@ -83,7 +84,9 @@ def options_from_config(config: Mapping[str, Any]) -> Options:
             values[key] = value
     problems = find_option_problems(values)
     if problems:
-        raise problems[0].kind("\n".join(describe_problem(p) for p in problems))
+        raise config_error(
+            problems[0].kind, "\n".join(describe_problem(p) for p in problems)
+        )
     return build_options(values)
 
 
