@@ -1,8 +1,7 @@
 from __future__ import annotations
 
-from django.http import HttpRequest
-
 from apig_wsgi.context import ApigContext
+from django.http import HttpRequest
 
 
 class ApigHttpRequest(HttpRequest):

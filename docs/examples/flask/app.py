@@ -1,10 +1,9 @@
 # app.py; Lambda handler setting: app.lambda_handler
 from __future__ import annotations
 
-from flask import Flask
-
 from apig_wsgi.contrib.flask import ApigWsgi
 from apig_wsgi.contrib.flask import get_lambda_handler
+from flask import Flask
 
 app = Flask(__name__)
 app.config["APIG_WSGI_SCRIPT_NAME"] = "auto"

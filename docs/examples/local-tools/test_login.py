@@ -1,10 +1,10 @@
 # test_login.py
 from __future__ import annotations
 
-from myproject.wsgi import application
-
 from apig_wsgi import make_lambda_handler
 from apig_wsgi.testing import Client
+
+from myproject.wsgi import application
 
 handler = make_lambda_handler(application, script_name="auto")
 

@@ -1,9 +1,8 @@
 # myproject/__init__.py
 from __future__ import annotations
 
-from flask import Flask
-
 from apig_wsgi.contrib.flask import ApigWsgi
+from flask import Flask
 
 apig = ApigWsgi()
 

@@ -3,10 +3,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from apig_wsgi.contrib.flask import apig_context
 from flask import Blueprint
 from flask import abort
-
-from apig_wsgi.contrib.flask import apig_context
 
 blueprint = Blueprint("views", __name__)
 
