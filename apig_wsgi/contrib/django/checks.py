@@ -1,4 +1,4 @@
-"""System checks for the apig-wsgi settings (ids are listed in README.rst)."""
+"""System checks for the apig-wsgi settings (ids are listed in docs/django.rst)."""
 
 from __future__ import annotations
 
