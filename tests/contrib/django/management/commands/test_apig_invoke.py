@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import base64
 import json
 import os
 import subprocess
@@ -12,6 +13,7 @@ from django.core.management import CommandError
 from django.core.management import call_command
 from django.test import override_settings
 
+from tests.contrib.django.project.views import IMAGE_BYTES
 from tests.utils import EVENTS_DIR
 
 REPO_ROOT = Path(__file__).parents[5]
@@ -217,3 +219,16 @@ class TestAllowedHostsHint:
             "'.on.aws') to ALLOWED_HOSTS."
         )
         assert excinfo.value.returncode == 1
+
+
+@override_settings(APIG_WSGI_BINARY_SUPPORT=True)
+def test_binary_media_types_let_a_rest_api_decode_an_image() -> None:
+    argv = ("/image.png", "--format", "rest", "--decoded", "-H", "Accept: image/png")
+    out, err = invoke(*argv, "--binary-media-types", "*/*")
+    assert (out.splitlines()[-1], err) == (
+        f"[{len(IMAGE_BYTES)} bytes of binary data]",
+        "",
+    )
+    # Without them API Gateway passes the base64 text on.
+    out, err = invoke(*argv)
+    assert (out.splitlines()[-1], err) == (base64.b64encode(IMAGE_BYTES).decode(), "")
