@@ -12,27 +12,32 @@ import errno
 import json
 import logging
 import math
+import selectors
 import signal
+import socket
 import sys
 from collections.abc import Iterator
 from collections.abc import Sequence
 from contextlib import contextmanager
+from importlib.metadata import version
 from types import FrameType
 from typing import TYPE_CHECKING
 from typing import Any
 from typing import TextIO
 
 from apig_wsgi.errors import InvalidEventError
+from apig_wsgi.handler import LambdaHandler
 from apig_wsgi.loading import LoadError
 from apig_wsgi.loading import load_handler
-from apig_wsgi.loading import load_object
 from apig_wsgi.server import DEFAULT_READ_TIMEOUT
 from apig_wsgi.server import LocalServer
-from apig_wsgi.streaming import make_streaming_handler
+from apig_wsgi.streaming import STREAMING_FRONTS
+from apig_wsgi.streaming import StreamingHandler
 from apig_wsgi.testing.client import LambdaContext
 from apig_wsgi.testing.events import FORMATS
 from apig_wsgi.testing.events import build_event
 from apig_wsgi.testing.events import detect_format
+from apig_wsgi.testing.hosts import refused_hosts
 from apig_wsgi.testing.responses import Response
 from apig_wsgi.testing.responses import decode_result
 
@@ -65,7 +70,18 @@ def _seconds(value: str) -> float:
     return seconds
 
 
-def add_build_arguments(parser: argparse.ArgumentParser) -> None:
+STAGE_HELP = "API Gateway stage (rest: default prod; http-v1, http-v2: $default)"
+BINARY_MEDIA_TYPES_HELP = (
+    "the REST API's binaryMediaTypes setting, e.g. '*/*' or 'image/png "
+    "application/pdf': request bodies of these types arrive base64, and "
+    "response bodies are decoded for an Accept of these types"
+)
+
+
+def add_build_arguments(
+    parser: argparse.ArgumentParser,
+    format_help: str = "event format (default: http-v2)",
+) -> None:
     """Add the options that describe a request: path, method, headers, body."""
     parser.add_argument(
         "path",
@@ -94,18 +110,20 @@ def add_build_arguments(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="request body: a string, @FILE for a file's bytes or @- for stdin",
     )
-    parser.add_argument(
-        "--format",
-        choices=FORMATS,
-        default=None,
-        help="event format (default: http-v2, or detected from --event)",
-    )
-    parser.add_argument(
-        "--stage",
-        default=None,
-        help="API Gateway stage (rest: default prod; http-v1, http-v2: $default)",
-    )
+    parser.add_argument("--format", choices=FORMATS, default=None, help=format_help)
+    parser.add_argument("--stage", default=None, help=STAGE_HELP)
     _add_multi_value_argument(parser)
+    _add_binary_media_types_argument(parser)
+
+
+def _add_binary_media_types_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--binary-media-types",
+        nargs="+",
+        default=[],
+        metavar="TYPE",
+        help=BINARY_MEDIA_TYPES_HELP,
+    )
 
 
 def _add_multi_value_argument(parser: argparse.ArgumentParser) -> None:
@@ -120,12 +138,14 @@ def add_request_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the request options of ``invoke`` to ``parser``.
 
     That is ``path``, ``--method``, ``--header``, ``--data``, ``--format``,
-    ``--stage``, plus ``--event FILE`` (``-`` for stdin) to send a saved event
-    instead, and ``--decoded`` to print the HTTP response the client would
-    receive instead of the Lambda result JSON. Pass the parsed namespace to
-    ``run_invoke``.
+    ``--stage``, ``--multi-value-headers``, ``--binary-media-types``, plus
+    ``--event FILE`` (``-`` for stdin) to send a saved event instead, and
+    ``--decoded`` to print the HTTP response the client would receive instead
+    of the Lambda result JSON. Pass the parsed namespace to ``run_invoke``.
     """
-    add_build_arguments(parser)
+    add_build_arguments(
+        parser, "event format (default: http-v2, or detected from --event)"
+    )
     parser.add_argument(
         "--event",
         default=None,
@@ -158,9 +178,13 @@ def run_invoke(
         stderr.write(f"Error: {exc}\n")
         return 1
     try:
-        result = handler(event, LambdaContext())
+        with refused_hosts() as hints:
+            result = handler(event, LambdaContext())
     except InvalidEventError as exc:
         stderr.write(f"Error: invalid event: {exc}\n")
+        return 1
+    if hints:
+        stderr.write(f"Error: {hints[0]}\n")
         return 1
     if not args.decoded:
         try:
@@ -180,7 +204,11 @@ def run_invoke(
         return 2
     accept = next((v for k, v in args.header if k.lower() == "accept"), None)
     response = decode_result(
-        result, format, accept=accept, multi_value_headers=multi_value_headers
+        result,
+        format,
+        accept=accept,
+        binary_media_types=args.binary_media_types,
+        multi_value_headers=multi_value_headers,
     )
     if response.error is not None:
         stderr.write(f"The {format} integration would reject this: {response.error}.\n")
@@ -271,6 +299,7 @@ def _build_from_args(args: argparse.Namespace) -> dict[str, Any]:
         headers=args.header,
         body=body,
         stage=args.stage,
+        binary_media_types=args.binary_media_types,
         multi_value_headers=args.multi_value_headers,
     )
 
@@ -293,7 +322,11 @@ def _read_data(data: str | None) -> bytes:
 
 def _add_app_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "app", metavar="MODULE:APP", help="a WSGI app or Lambda handler"
+        "app",
+        metavar="MODULE:APP",
+        help="a WSGI app, a Lambda handler or a Flask app factory; a Django "
+        "project's WSGI app and a Flask app set up with ApigWsgi run with "
+        "their APIG_WSGI_* settings, as on Lambda",
     )
     kind = parser.add_mutually_exclusive_group()
     kind.add_argument(
@@ -316,6 +349,13 @@ def _add_app_arguments(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="make_lambda_handler's script_name for a WSGI app: 'auto' or a base path",
     )
+    parser.add_argument(
+        "--binary-support",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="make_lambda_handler's binary_support for a WSGI app (default: on for "
+        "every format but rest and http-v1)",
+    )
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -323,9 +363,17 @@ def make_parser() -> argparse.ArgumentParser:
         prog="apig-wsgi",
         description="Run a WSGI app or Lambda handler locally as AWS would.",
     )
+    parser.add_argument(
+        "--version", action="version", version=f"%(prog)s {version('apig-wsgi')}"
+    )
     commands = parser.add_subparsers(dest="command", required=True)
+    serve_help = "serve the app over HTTP, shaped as an AWS integration"
     serve = commands.add_parser(
-        "serve", help="serve the app over HTTP, shaped as an AWS integration"
+        "serve",
+        help=serve_help,
+        description=f"{serve_help[0].upper()}{serve_help[1:]}: each request "
+        "becomes the event of --format, and the handler's result the response "
+        "that front would send.",
     )
     _add_app_arguments(serve)
     serve.add_argument(
@@ -336,20 +384,14 @@ def make_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--port", type=int, default=8000, help="default: 8000, 0 picks a free port"
     )
-    serve.add_argument("--stage", default=None, help="API Gateway stage name")
+    serve.add_argument("--stage", default=None, help=STAGE_HELP)
     serve.add_argument(
         "--stream",
         action="store_true",
         help="stream the WSGI app's responses to function-url and rest events, as a "
         "Function URL in RESPONSE_STREAM mode or a streaming REST API would",
     )
-    serve.add_argument(
-        "--binary-media-types",
-        nargs="+",
-        default=[],
-        metavar="TYPE",
-        help="the REST API binaryMediaTypes setting, e.g. '*/*' or 'image/*'",
-    )
+    _add_binary_media_types_argument(serve)
     serve.add_argument(
         "--read-timeout",
         type=_seconds,
@@ -360,10 +402,21 @@ def make_parser() -> argparse.ArgumentParser:
             f"(default: {DEFAULT_READ_TIMEOUT:g})"
         ),
     )
-    invoke = commands.add_parser("invoke", help="call the app with one event")
+    invoke = commands.add_parser(
+        "invoke",
+        help="call the app with one event",
+        description="Call the app's Lambda handler with one event, built from the "
+        "request options or read from --event, and print the Lambda result (with "
+        "--decoded, the HTTP response the client would receive).",
+    )
     _add_app_arguments(invoke)
     add_request_arguments(invoke)
-    event = commands.add_parser("event", help="print the event for a request")
+    event = commands.add_parser(
+        "event",
+        help="print the event for a request",
+        description="Print the event that --format's front would send for a "
+        "request, as JSON.",
+    )
     add_build_arguments(event)
     return parser
 
@@ -373,7 +426,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
     if args.command == "event":
         return run_event(args, sys.stdout, sys.stderr)
-    options = {} if args.script_name is None else {"script_name": args.script_name}
+    options = {
+        name: value
+        for name, value in (
+            ("script_name", args.script_name),
+            ("binary_support", args.binary_support),
+        )
+        if value is not None
+    }
     try:
         handler, kind = load_handler(args.app, args.kind, **options)
     except (LoadError, TypeError, ValueError) as exc:
@@ -382,14 +442,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "invoke":
         return run_invoke(handler, args, sys.stdout, sys.stderr)
     if args.stream:
-        if kind != "wsgi":
+        if not isinstance(handler, LambdaHandler):
             sys.stderr.write(
                 f"Error: --stream needs a WSGI application, and {args.app} is a "
                 "Lambda handler.\n"
             )
             return 1
-        handler = make_streaming_handler(
-            load_object(args.app), stream=["function-url", "rest"], **options
+        # The loaded handler's options, validated already.
+        handler = StreamingHandler(
+            handler.wsgi_app, handler.options, frozenset(STREAMING_FRONTS)
         )
     return _serve(handler, kind, args)
 
@@ -420,38 +481,52 @@ def _serve(handler: HandlerFunction, kind: str, args: argparse.Namespace) -> int
                 f"Error: cannot listen on {args.host}:{args.port}: {exc}\n"
             )
         return 1
-    with server, _stop_requests() as stop_requests:
+    with server, _stop_requests() as (stop_requests, wakeup):
         sys.stderr.write(
             f"Serving {args.app} ({kind}) as {args.format} events on {server.url}\n"
             "Press Ctrl-C to stop.\n"
         )
         sys.stderr.flush()
-        while not stop_requests:
-            server.handle_request()
+        with selectors.DefaultSelector() as selector:
+            selector.register(server, selectors.EVENT_READ)
+            selector.register(wakeup, selectors.EVENT_READ)
+            while not stop_requests:
+                # A signal makes the wakeup socket readable, so Ctrl-C stops
+                # the server at once instead of after the next poll.
+                for key, _ in selector.select():
+                    if key.fileobj is server:
+                        server.handle_request()
         sys.stderr.write("Stopped.\n")
     return 0
 
 
 @contextmanager
-def _stop_requests() -> Iterator[list[int]]:
+def _stop_requests() -> Iterator[tuple[list[int], socket.socket]]:
     """Collect Ctrl-C and SIGTERM (as ``kill`` and process managers send it).
 
-    The handlers only record the signal: an exception raised wherever the
-    signal lands could interrupt the server half-way through starting a
-    request's thread. SIGINT gets its handler back too: a shell ignores it in
-    the commands it starts in the background.
+    Yields the signals received and a socket that becomes readable when one
+    arrives. The handlers only record the signal: an exception raised
+    wherever the signal lands could interrupt the server half-way through
+    starting a request's thread. SIGINT gets its handler back too: a shell
+    ignores it in the commands it starts in the background.
     """
     received: list[int] = []
 
     def record(signum: int, frame: FrameType | None) -> None:
         received.append(signum)
 
+    wakeup, notify = socket.socketpair()
+    notify.setblocking(False)
+    previous_fd = signal.set_wakeup_fd(notify.fileno(), warn_on_full_buffer=False)
     previous = {
         signum: signal.signal(signum, record)
         for signum in (signal.SIGINT, signal.SIGTERM)
     }
     try:
-        yield received
+        yield received, wakeup
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
+        signal.set_wakeup_fd(previous_fd)
+        wakeup.close()
+        notify.close()

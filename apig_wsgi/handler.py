@@ -170,17 +170,19 @@ def log_application_error(
     )
 
 
-def not_http_message(event: object) -> str:
+def not_http_message(event: object, remedy: str = "Pass non_http_handler") -> str:
+    """Why ``event`` is not answered; ``remedy`` says how to handle such events
+    (integrations name their own setting)."""
     if not isinstance(event, dict):
         return (
             f"Expected the event to be a JSON object, got {type(event).__name__}. "
-            "Pass non_http_handler to handle direct invocations."
+            f"{remedy} to handle direct invocations."
         )
     keys = ", ".join(f"{key!r:.40}" for key in list(event)[:8]) or "no keys"
     return (
         f"Unknown event format with {keys}: not an event from API Gateway, a "
-        "Function URL, an ALB, VPC Lattice or Lambda@Edge. Pass non_http_handler "
-        "to handle other events."
+        f"Function URL, an ALB, VPC Lattice or Lambda@Edge. {remedy} to handle "
+        "other events."
     )
 
 

@@ -1,6 +1,6 @@
 """Benchmark apig-wsgi against its peers, one virtual environment per adapter.
 
-    python bench/run.py            # full run, writes bench/results.md
+    python bench/run.py            # full run: bench/results.md, .rst, .json, .svg
     python bench/run.py --smoke    # quick check of this branch + floor, no installs
 
 See bench/README.md for what is measured and how.
@@ -21,6 +21,8 @@ import sys
 import time
 from pathlib import Path
 from typing import Any
+
+from chart import write_chart
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -504,6 +506,7 @@ def main(argv: list[str] | None = None) -> int:
         Path(output).with_suffix(".json").write_text(
             json.dumps({"machine": machine, "results": results}, indent=1)
         )
+        write_chart(Path(output).with_suffix(".json"), LABELS)
         log(f"== wrote {output}")
 
     broken = [

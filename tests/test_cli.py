@@ -13,6 +13,7 @@ import sys
 import threading
 import time
 import urllib.request
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from apig_wsgi import InvalidEventError
 from apig_wsgi.cli import main
 from tests.testing.apps import BINARY
 from tests.testing.apps import handler
+from tests.testing.flask_apps import PNG
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = "tests.testing.apps:app"
@@ -348,7 +350,8 @@ class TestInvoke:
                 "tests.testing.apps:NOT_CALLABLE",
                 (
                     "tests.testing.apps:NOT_CALLABLE is 42, which is not callable: "
-                    "expected a WSGI application or a Lambda handler."
+                    "expected a WSGI application, a Lambda handler or a Flask app "
+                    "factory."
                 ),
             ),
             (
@@ -389,6 +392,182 @@ class TestInvoke:
         self, capsys: pytest.CaptureFixture[str], spec: str, message: str
     ) -> None:
         assert run(capsys, "invoke", spec) == (1, "", f"Error: {message}\n")
+
+
+class TestBinary:
+    def test_binary_support_for_a_wsgi_app(
+        self, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        argv = ("invoke", APP, "/binary", "--format", "rest")
+        code, out, err = run(capsys, *argv, "--binary-support")
+        assert (code, err) == (0, "")
+        assert json.loads(out)["isBase64Encoded"] is True
+        assert base64.b64decode(json.loads(out)["body"]) == BINARY
+        code, out, err = run(capsys, *argv, "--no-binary-support")
+        assert (code, err) == (0, "")
+        assert json.loads(out)["isBase64Encoded"] is False
+
+    def test_binary_media_types_decode_a_rest_response(
+        self, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        argv = ("invoke", APP, "/binary", "--format", "rest", "--binary-support")
+        code, out, err = run(capsys, *argv, "--decoded", "--binary-media-types", "*/*")
+        assert (code, err) == (0, "")
+        assert out.endswith("\n\n[256 bytes of binary data]\n")
+        # Without them, API Gateway sends the base64 text on to the client.
+        code, out, err = run(capsys, *argv, "--decoded")
+        assert (code, err) == (0, "")
+        assert out.endswith("\n\n" + base64.b64encode(BINARY).decode() + "\n")
+
+    def test_binary_media_types_make_a_rest_request_body_base64(
+        self, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        argv = ("event", "--format", "rest", "-H", "Content-Type: image/png", "-d", "x")
+        _, out, _ = run(capsys, *argv, "--binary-media-types", "image/*")
+        assert json.loads(out)["body"] == "eA=="
+        assert json.loads(out)["isBase64Encoded"] is True
+        _, out, _ = run(capsys, *argv)
+        assert json.loads(out)["body"] == "x"
+
+    def test_handler_options_are_refused_for_a_lambda_handler(
+        self, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        assert run(
+            capsys,
+            "invoke",
+            "tests.testing.apps:lambda_handler",
+            "--binary-support",
+            "--script-name",
+            "auto",
+        ) == (
+            1,
+            "",
+            "Error: tests.testing.apps:lambda_handler is a Lambda handler, made "
+            "with its options already: pass --script-name, --binary-support to "
+            "make_lambda_handler in your code instead.\n",
+        )
+
+
+def test_invoke_names_a_host_that_django_refuses(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    host = "abcdef1234.execute-api.us-east-1.amazonaws.com"
+    assert run(capsys, "invoke", "tests.testing.apps:refusing_app", "/") == (
+        1,
+        "",
+        f"Error: Django refused the request's Host, {host!r}: add {host!r} (or "
+        "'.amazonaws.com') to ALLOWED_HOSTS.\n",
+    )
+
+
+class TestFlaskApps:
+    def test_factory_is_called_and_its_config_applies(
+        self, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        code, out, err = run(
+            capsys,
+            "invoke",
+            "tests.testing.flask_apps:create_app",
+            "/image.png",
+            "--format",
+            "rest",
+        )
+        result = json.loads(out)
+        assert (code, err) == (0, "")
+        assert (result["isBase64Encoded"], base64.b64decode(result["body"])) == (
+            True,
+            PNG,
+        )
+
+    def test_configured_app_runs_its_own_handler(
+        self, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        code, out, err = run(
+            capsys,
+            "invoke",
+            "tests.testing.flask_apps:configured_app",
+            "/image.png",
+            "--format",
+            "rest",
+        )
+        assert (code, err) == (0, "")
+        assert json.loads(out)["isBase64Encoded"] is True
+
+    def test_app_without_the_extension_is_a_wsgi_app(
+        self, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        argv = ("invoke", "tests.testing.flask_apps:plain_app", "/image.png")
+        code, out, err = run(capsys, *argv, "--format", "rest", "--binary-support")
+        assert (code, err) == (0, "")
+        assert json.loads(out)["isBase64Encoded"] is True
+
+    def test_options_are_refused_for_a_configured_app(
+        self, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        assert run(
+            capsys, "invoke", "tests.testing.flask_apps:create_app", "--binary-support"
+        ) == (
+            1,
+            "",
+            "Error: tests.testing.flask_apps:create_app is a Flask application, "
+            "whose handler takes its options from the APIG_WSGI_* config keys, as "
+            "on Lambda: set those instead of passing --binary-support.\n",
+        )
+
+    def test_factory_that_returns_no_app(
+        self, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        assert run(capsys, "invoke", "tests.testing.flask_apps:create_nothing") == (
+            1,
+            "",
+            "Error: tests.testing.flask_apps:create_nothing is an application "
+            "factory, but it returned None, which is not a WSGI application.\n",
+        )
+
+
+class TestHelp:
+    def test_version(self, capsys: pytest.CaptureFixture[str]) -> None:
+        with pytest.raises(SystemExit) as excinfo:
+            main(["--version"])
+        assert excinfo.value.code == 0
+        assert capsys.readouterr().out == f"apig-wsgi {version('apig-wsgi')}\n"
+
+    @pytest.mark.parametrize(
+        ("command", "description"),
+        [
+            ("serve", "Serve the app over HTTP, shaped as an AWS integration: each"),
+            ("invoke", "Call the app's Lambda handler with one event, built from"),
+            ("event", "Print the event that --format's front would send for a"),
+        ],
+    )
+    def test_commands_describe_themselves(
+        self, capsys: pytest.CaptureFixture[str], command: str, description: str
+    ) -> None:
+        text = help_text(capsys, command)
+        assert text.split("\n\n")[1].startswith(description)
+
+    def test_event_help_offers_only_its_own_options(
+        self, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        assert "--event" not in help_text(capsys, "event")
+        assert "detected from --event" in help_text(capsys, "invoke")
+
+    @pytest.mark.parametrize("command", ["serve", "invoke", "event"])
+    def test_stage_help_gives_the_defaults(
+        self, capsys: pytest.CaptureFixture[str], command: str
+    ) -> None:
+        assert "rest: default prod; http-v1, http-v2: $default" in help_text(
+            capsys, command
+        )
+
+
+def help_text(capsys: pytest.CaptureFixture[str], command: str) -> str:
+    with pytest.raises(SystemExit):
+        main([command, "--help"])
+    # Unwrapped, so that the tests do not depend on the terminal's width.
+    return re.sub(r"\s+", " ", capsys.readouterr().out.replace("\n\n", "\0")).replace(
+        "\0", "\n\n"
+    )
 
 
 def free_port() -> int:
@@ -645,3 +824,80 @@ def test_serve_stream_subprocess(tmp_path: Path) -> None:
         process.stderr.close()
     assert first == f"Serving {app} (wsgi) as function-url events on {url}\n"
     assert re.search(r'"GET /feed HTTP/1\.1" 200 27 \(streamed\)', rest)
+
+
+def serve_subprocess(*argv: str) -> tuple[subprocess.Popen[str], str]:
+    """Start ``apig-wsgi serve`` and return the process and its URL."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "apig_wsgi", "serve", *argv, "--port", "0"],
+        cwd=ROOT,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stderr is not None
+    return process, process.stderr.readline().rstrip().rpartition(" ")[2]
+
+
+def stop(process: subprocess.Popen[str]) -> str:
+    """Stop the server with SIGTERM and return the rest of its stderr."""
+    assert process.stderr is not None
+    try:
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=60) == 0
+        return process.stderr.read()
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        process.stderr.close()
+
+
+def test_serve_stream_keeps_a_configured_apps_options() -> None:
+    # http-v1 does not stream; binary support is the app's config, off by
+    # default for payload 1.0, so a lost option would mangle the PNG.
+    process, url = serve_subprocess(
+        "tests.testing.flask_apps:create_app", "--stream", "--format", "http-v1"
+    )
+    try:
+        with urllib.request.urlopen(url + "image.png", timeout=30) as response:
+            assert response.read() == PNG
+    finally:
+        stop(process)
+
+
+def test_ctrl_c_stops_the_server_before_its_next_poll(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # With the poll interval an hour long, only the signal itself can wake
+    # the server; a server that waits for a request is sent one after a while.
+    monkeypatch.setattr("apig_wsgi.server.LocalServer.timeout", 3600)
+    port = free_port()
+    returned = threading.Event()
+    late_answers: list[bytes] = []
+
+    def client() -> None:
+        url = f"http://127.0.0.1:{port}/"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(url, timeout=30) as response:
+                    response.read()
+            except OSError:
+                time.sleep(0.01)
+            else:
+                break
+        os.kill(os.getpid(), signal.SIGINT)
+        if not returned.wait(10):
+            with urllib.request.urlopen(url, timeout=30) as response:
+                late_answers.append(response.read())
+
+    thread = threading.Thread(target=client)
+    thread.start()
+    try:
+        code = main(["serve", APP, "--port", str(port)])
+    finally:
+        returned.set()
+        thread.join()
+    assert code == 0
+    assert late_answers == []
+    assert capsys.readouterr().err.endswith("Press Ctrl-C to stop.\nStopped.\n")

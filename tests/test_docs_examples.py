@@ -1,4 +1,4 @@
-"""The examples of docs/other-aws-events.rst that need no framework."""
+"""The examples of the docs pages that need no framework."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 
+from apig_wsgi import make_lambda_handler
+from apig_wsgi.testing import Client
 from tests.docs import example_modules
 from tests.docs import module_with
 from tests.test_event_sources import SCHEDULED
@@ -76,3 +78,39 @@ def test_http_requests_still_reach_the_app(example: Any) -> None:
         load_event("powertools-python/albEvent.json"), FakeContext()
     )
     assert result["statusCode"] == 200
+
+
+def test_getting_started_lambda_function() -> None:
+    with example_modules(
+        **{
+            "myproject.wsgi": module_with(application=validated_echo_app),
+            "lambda_function": "getting-started/lambda_function.py",
+        }
+    ):
+        handler = sys.modules["lambda_function"].lambda_handler
+        result = handler(load_event("powertools-python/albEvent.json"), FakeContext())
+    assert result["statusCode"] == 200
+
+
+def test_plain_wsgi_app_reads_apig_context() -> None:
+    with example_modules(whoami="formats/whoami.py"):
+        application = sys.modules["whoami"].application
+    response = Client(make_lambda_handler(application), format="rest").get("/")
+    assert response.json() == {"front": "rest", "ip": "203.0.113.10", "stage": "prod"}
+    # Outside Lambda, the same app answers without an ApigContext.
+    environ: dict[str, Any] = {"REMOTE_ADDR": "127.0.0.1"}
+    assert json.loads(b"".join(application(environ, lambda *args: None))) == {
+        "front": None,
+        "ip": "127.0.0.1",
+        "stage": None,
+    }
+
+
+def test_test_client_example_passes() -> None:
+    with example_modules(
+        **{
+            "myproject.wsgi": "local-tools/myproject/wsgi.py",
+            "test_login": "local-tools/test_login.py",
+        }
+    ):
+        sys.modules["test_login"].test_login_sets_cookies()

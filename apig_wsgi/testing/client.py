@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json as json_module
+import logging
 import uuid
 from collections.abc import Mapping
 from collections.abc import Sequence
@@ -15,12 +16,15 @@ from apig_wsgi.testing.events import DEFAULT_SOURCE_IP
 from apig_wsgi.testing.events import Headers
 from apig_wsgi.testing.events import Query
 from apig_wsgi.testing.events import build_event
+from apig_wsgi.testing.hosts import refused_hosts
 from apig_wsgi.testing.responses import Response
 from apig_wsgi.testing.responses import decode_result
 from apig_wsgi.testing.responses import request_problem
 
 if TYPE_CHECKING:
     from apig_wsgi.handler import HandlerFunction
+
+logger = logging.getLogger("apig_wsgi.testing")
 
 
 @dataclass
@@ -47,7 +51,9 @@ class Client:
 
     Each call builds the event with ``build_event``, calls the handler with a
     fresh ``LambdaContext`` and decodes the result with ``decode_result``.
-    Exceptions from the handler propagate, so tests see them.
+    Exceptions from the handler propagate, so tests see them. When Django
+    refuses the request's Host, a warning on the ``apig_wsgi.testing`` logger
+    says which host to add to ``ALLOWED_HOSTS``.
     """
 
     def __init__(
@@ -112,7 +118,10 @@ class Client:
         refusal = request_problem(event, self.format)
         if refusal is not None:
             return refusal
-        result = self.handler(event, LambdaContext())
+        with refused_hosts() as hints:
+            result = self.handler(event, LambdaContext())
+        for hint in hints:
+            logger.warning(hint)
         response = decode_result(
             result,
             self.format,

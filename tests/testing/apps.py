@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
 from collections.abc import Iterable
+from types import SimpleNamespace
 from typing import Any
 from typing import Callable
 from urllib.parse import parse_qsl
@@ -124,3 +126,18 @@ def three_parameters(a: Any, b: Any, c: Any) -> None:
 
 def unclear_parameters(a: Any, b: Any) -> None:
     pass
+
+
+def refusing_app(
+    environ: dict[str, Any], start_response: StartResponse
+) -> Iterable[bytes]:
+    """Refuse the request's Host as Django does: a security log and a 400."""
+    host = environ["HTTP_HOST"]
+    logging.getLogger("django.security.DisallowedHost").error(
+        "Invalid HTTP_HOST header: %r. You may need to add %r to ALLOWED_HOSTS.",
+        host,
+        host,
+        extra={"status_code": 400, "request": SimpleNamespace(META=environ)},
+    )
+    start_response("400 Bad Request", [("Content-Type", "text/html")])
+    return [b"<h1>Bad Request (400)</h1>"]

@@ -12,6 +12,7 @@ from apig_wsgi.testing import LambdaContext
 from tests.testing.apps import BINARY
 from tests.testing.apps import app
 from tests.testing.apps import handler
+from tests.testing.apps import refusing_app
 from tests.testing.corpus import CASES
 from tests.testing.corpus import front
 
@@ -215,3 +216,35 @@ def test_alb_response_over_1_mb_fails(multi_value_headers: bool) -> None:
     client = Client(handler, format="alb", multi_value_headers=multi_value_headers)
     response = client.get("/large?size=1100000")
     assert response.status in (500, 502)
+
+
+class TestRefusedHost:
+    def test_django_refusal_is_logged_with_the_host(
+        self, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        client = Client(make_lambda_handler(refusing_app), format="alb")
+        response = client.get("/")
+        host = "my-alb-1234567890.us-east-1.elb.amazonaws.com"
+        assert response.status == 400
+        assert [
+            (record.name, record.levelname, record.getMessage())
+            for record in caplog.records
+            if record.name.startswith("apig_wsgi")
+        ] == [
+            (
+                "apig_wsgi.testing",
+                "WARNING",
+                f"Django refused the request's Host, {host!r}: add {host!r} (or "
+                "'.amazonaws.com') to ALLOWED_HOSTS.",
+            )
+        ]
+
+    def test_other_400_responses_are_not_explained(
+        self, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        def bad_request(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+            start_response("400 Bad Request", [("Content-Type", "text/plain")])
+            return [b"no"]
+
+        assert Client(make_lambda_handler(bad_request)).get("/").status == 400
+        assert [r for r in caplog.records if r.name.startswith("apig_wsgi")] == []

@@ -1,4 +1,4 @@
-"""System checks for the apig-wsgi settings (ids are listed in README.rst)."""
+"""System checks for the apig-wsgi settings (ids are listed in docs/django.rst)."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ def register() -> None:
     checks.register(check_script_name)
     checks.register(check_gzip_binary_support)
     checks.register(check_allowed_hosts)
+    checks.register(check_allowed_hosts_in_debug)
     checks.register(check_tasks_need_django_6)
     checks.register(check_non_http_handler_hides_events)
 
@@ -120,6 +121,24 @@ def check_allowed_hosts(**kwargs: Any) -> list[checks.CheckMessage]:
             hint="Add the API's host to ALLOWED_HOSTS, e.g. "
             "'abc123.execute-api.eu-west-1.amazonaws.com' or your custom domain.",
             id="apig_wsgi.W005",
+        )
+    ]
+
+
+def check_allowed_hosts_in_debug(**kwargs: Any) -> list[checks.CheckMessage]:
+    """W007 when DEBUG is on and ALLOWED_HOSTS is empty."""
+    # Django then accepts only localhost, which no AWS front sends, and
+    # runserver, which uses localhost, shows nothing wrong.
+    if not settings.DEBUG or settings.ALLOWED_HOSTS:
+        return []
+    return [
+        checks.Warning(
+            "ALLOWED_HOSTS is empty, so with DEBUG = True Django accepts only "
+            "localhost: requests through the Lambda handler, apig_invoke and the "
+            "test client get 400 Bad Request.",
+            hint="Add the hosts your fronts send; the apig-wsgi tools send hosts "
+            "under '.amazonaws.com', '.on.aws' and '.cloudfront.net'.",
+            id="apig_wsgi.W007",
         )
     ]
 

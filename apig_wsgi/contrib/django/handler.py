@@ -6,24 +6,48 @@ and the environment variable ``DJANGO_SETTINGS_MODULE``.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+from typing import Any
+from typing import NoReturn
+
 from django.core.wsgi import get_wsgi_application
 
+from apig_wsgi import InvalidEventError
 from apig_wsgi.contrib.django.conf import get_options
 from apig_wsgi.contrib.django.events import build_event_router
 from apig_wsgi.handler import LambdaHandler
+from apig_wsgi.handler import not_http_message
+
+if TYPE_CHECKING:
+    from apig_wsgi.response import WSGIApp
 
 
-def build_lambda_handler() -> LambdaHandler:
+def build_lambda_handler(application: WSGIApp | None = None) -> LambdaHandler:
     """Set up Django and wrap its WSGI app with the ``APIG_WSGI_*`` settings.
 
-    Without ``APIG_WSGI_NON_HTTP_HANDLER``, other events go to the project's
-    event router (task messages and registered event handlers).
+    ``application`` defaults to ``get_wsgi_application()``. Without
+    ``APIG_WSGI_NON_HTTP_HANDLER``, other events go to the project's event
+    router (task messages and registered event handlers).
     """
-    application = get_wsgi_application()
+    if application is None:
+        application = get_wsgi_application()
     options = get_options()
     if options.non_http_handler is None:
-        options = options.replace(non_http_handler=build_event_router())
+        options = options.replace(
+            non_http_handler=build_event_router() or refuse_non_http_event
+        )
     return LambdaHandler(application, options)
+
+
+def refuse_non_http_event(event: Any, context: Any) -> NoReturn:
+    """Raise ``InvalidEventError`` with a hint in the project's own terms."""
+    raise InvalidEventError(
+        not_http_message(
+            event,
+            "Set APIG_WSGI_NON_HTTP_HANDLER, or register a handler on "
+            "apig_wsgi.contrib.django.events.router,",
+        )
+    )
 
 
 # Built at import so the work happens once per cold start, in Lambda's init phase.

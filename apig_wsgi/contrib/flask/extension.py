@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask
 
 from apig_wsgi.contrib.flask.cli import apig_cli
+from apig_wsgi.contrib.flask.errors import config_error
 from apig_wsgi.contrib.flask.events import app_event_handler
 from apig_wsgi.contrib.flask.state import EXTENSION_NAME
 from apig_wsgi.contrib.flask.state import AppState
@@ -61,7 +62,8 @@ def options_from_config(config: Mapping[str, Any]) -> Options:
     """
     options, problems = read_settings(config)
     if problems:
-        raise problems[0].kind(
-            "\n".join(f"{problem.message} {problem.hint}" for problem in problems)
+        raise config_error(
+            problems[0].kind,
+            "\n".join(f"{problem.message} {problem.hint}" for problem in problems),
         )
     return options

@@ -39,3 +39,13 @@ def get_state(app: Flask) -> AppState:
             "Did you forget to call ApigWsgi.init_app(app)?"
         ) from None
     return state
+
+
+def configured_handler(app: Flask) -> LambdaHandler | None:
+    """The handler ``init_app`` built for ``app``; None if it has not seen it.
+
+    The local tools (``apig-wsgi serve`` and ``invoke``) run this one, so
+    that they answer as Lambda would.
+    """
+    state: AppState | None = app.extensions.get(EXTENSION_NAME)
+    return None if state is None else state.handler

@@ -3,11 +3,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask
-from flask import current_app
-
 from apig_wsgi.contrib.flask import ApigWsgi
 from apig_wsgi.contrib.flask import get_lambda_handler
+from flask import Flask
+from flask import current_app
 
 app = Flask(__name__)
 app.config["REPORT_TITLE"] = "Nightly report"

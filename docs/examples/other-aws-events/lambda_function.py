@@ -5,11 +5,11 @@ import json
 from typing import Any
 from urllib.parse import unquote_plus
 
-from myproject.wsgi import application
-
 from apig_wsgi import make_lambda_handler
 from apig_wsgi.routing import EventRouter
 from apig_wsgi.routing import RecordFailedError
+
+from myproject.wsgi import application
 
 router = EventRouter()
 shipped: list[str] = []

@@ -5,6 +5,7 @@ from django.core import checks
 from django.test import override_settings
 
 from apig_wsgi.contrib.django.checks import check_allowed_hosts
+from apig_wsgi.contrib.django.checks import check_allowed_hosts_in_debug
 from apig_wsgi.contrib.django.checks import check_gzip_binary_support
 from apig_wsgi.contrib.django.checks import check_middleware
 from apig_wsgi.contrib.django.checks import check_script_name
@@ -252,8 +253,26 @@ class TestAllowedHosts:
         ]
 
     @override_settings(ALLOWED_HOSTS=[], DEBUG=True)
-    def test_empty_allowed_hosts_with_debug_passes(self) -> None:
+    def test_empty_allowed_hosts_with_debug_is_w007_only(self) -> None:
         assert check_allowed_hosts() == []
+        assert check_allowed_hosts_in_debug() == [
+            checks.Warning(
+                "ALLOWED_HOSTS is empty, so with DEBUG = True Django accepts only "
+                "localhost: requests through the Lambda handler, apig_invoke and "
+                "the test client get 400 Bad Request.",
+                hint="Add the hosts your fronts send; the apig-wsgi tools send "
+                "hosts under '.amazonaws.com', '.on.aws' and '.cloudfront.net'.",
+                id="apig_wsgi.W007",
+            )
+        ]
+
+    @override_settings(ALLOWED_HOSTS=[], DEBUG=False)
+    def test_empty_allowed_hosts_without_debug_is_not_w007(self) -> None:
+        assert check_allowed_hosts_in_debug() == []
+
+    @override_settings(ALLOWED_HOSTS=["localhost"], DEBUG=True)
+    def test_allowed_hosts_set_with_debug_passes(self) -> None:
+        assert check_allowed_hosts_in_debug() == []
 
     @override_settings(ALLOWED_HOSTS=[".amazonaws.com"], DEBUG=False)
     def test_allowed_hosts_set_passes(self) -> None:
@@ -277,3 +296,8 @@ def test_all_checks_are_registered() -> None:
         "apig_wsgi.W003",
         "apig_wsgi.W005",
     ]
+
+
+@override_settings(ALLOWED_HOSTS=[], DEBUG=True)
+def test_debug_allowed_hosts_check_is_registered() -> None:
+    assert ids(checks.run_checks()) == ["apig_wsgi.W007"]

@@ -1,17 +1,21 @@
-"""The Django examples of docs/other-aws-events.rst."""
+"""The Django examples of the docs pages."""
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
+from importlib import import_module
 from typing import Any
 
 import pytest
 from django.test import override_settings
 
+from apig_wsgi import InvalidEventError
 from apig_wsgi.contrib.django import events
+from apig_wsgi.contrib.django.checks import check_middleware
 from apig_wsgi.contrib.django.checks import check_settings
 from apig_wsgi.contrib.django.handler import build_lambda_handler
+from apig_wsgi.testing import Client
 from tests.docs import example_modules
 from tests.docs import module_with
 from tests.utils import load_other_event
@@ -66,3 +70,51 @@ def test_settings_example_is_valid_and_routes() -> None:
         assert handler(orders, None) == {"batchItemFailures": []}
         assert handler({"manage": ["check"]}, None)["exit_status"] == 0
     assert changes == [1, 1]
+
+
+def test_getting_started_settings_name_the_app_and_middleware() -> None:
+    with example_modules(example_settings="getting-started/settings.py"):
+        example = sys.modules["example_settings"]
+    app, middleware = example.INSTALLED_APPS[-1], example.MIDDLEWARE[-1]
+    assert import_module(app).__name__ == "apig_wsgi.contrib.django"
+    with override_settings(MIDDLEWARE=[middleware]):
+        assert check_middleware() == []
+
+
+def test_rest_settings_example_turns_binary_and_stage_on() -> None:
+    with example_modules(example_settings="django/settings_rest.py"):
+        example = sys.modules["example_settings"]
+    with override_settings(
+        APIG_WSGI_BINARY_SUPPORT=example.APIG_WSGI_BINARY_SUPPORT,
+        APIG_WSGI_SCRIPT_NAME=example.APIG_WSGI_SCRIPT_NAME,
+    ):
+        assert check_settings() == []
+        client = Client(build_lambda_handler(), format="rest")
+        response = client.get("/links/")
+        image = client.get("/image.png", headers={"Accept": "image/png"})
+    assert response.json()["image"] == "/prod/image.png"
+    assert image.result["isBase64Encoded"] is True
+
+
+def test_request_type_annotates_apig_context() -> None:
+    with example_modules(request_types="django/request_types.py"):
+        request_class = sys.modules["request_types"].ApigHttpRequest
+    assert request_class.__annotations__ == {"apig_context": "ApigContext | None"}
+
+
+def test_manage_settings_example_runs_commands() -> None:
+    with example_modules(example_settings="production/settings_manage.py"):
+        path = sys.modules["example_settings"].APIG_WSGI_NON_HTTP_HANDLER
+    with override_settings(APIG_WSGI_NON_HTTP_HANDLER=path):
+        handler: Any = build_lambda_handler()
+    result = handler({"manage": ["check"]}, None)
+    assert (result["exit_status"], result["stderr"]) == (0, "")
+
+
+def test_allowed_commands_example_refuses_other_commands() -> None:
+    with example_modules(lambda_events="production/lambda_events.py"):
+        handle = sys.modules["lambda_events"].handle
+    with pytest.raises(InvalidEventError):
+        handle({"manage": ["migrate", "auth", "zero"]}, None)
+    with pytest.raises(InvalidEventError):
+        handle({"manage": ["flush", "--noinput"]}, None)

@@ -15,8 +15,10 @@ import pytest
 from django.conf import settings
 from django.test import override_settings
 
+from apig_wsgi import InvalidEventError
 from apig_wsgi.contrib.django.handler import build_lambda_handler
 from apig_wsgi.contrib.django.handler import lambda_handler
+from apig_wsgi.testing import Client
 from tests.contrib.django.project.views import IMAGE_BYTES
 from tests.contrib.django.project.views import LONG_TEXT
 from tests.contrib.django.utils import http_v2_event
@@ -439,3 +441,43 @@ class TestImport:
             "invalid: script_name '/' must start with '/' and not end with '/'. "
             "Write the base path as '/api', or use 'auto' for the stage."
         )
+
+
+class TestNonHttpEvents:
+    @pytest.mark.parametrize(
+        ("event", "message"),
+        [
+            (
+                ["GET", "/"],
+                "Expected the event to be a JSON object, got list. Set "
+                "APIG_WSGI_NON_HTTP_HANDLER, or register a handler on "
+                "apig_wsgi.contrib.django.events.router, to handle direct "
+                "invocations.",
+            ),
+            (
+                {"ping": True},
+                "Unknown event format with 'ping': not an event from API Gateway, "
+                "a Function URL, an ALB, VPC Lattice or Lambda@Edge. Set "
+                "APIG_WSGI_NON_HTTP_HANDLER, or register a handler on "
+                "apig_wsgi.contrib.django.events.router, to handle other events.",
+            ),
+        ],
+    )
+    def test_hint_names_the_django_setting(self, event: Any, message: str) -> None:
+        handler = build_lambda_handler()
+        with pytest.raises(InvalidEventError) as excinfo:
+            handler(event, None)
+        assert str(excinfo.value) == message
+
+
+@override_settings(ALLOWED_HOSTS=["example.com"])
+def test_test_client_names_the_refused_host(caplog: pytest.LogCaptureFixture) -> None:
+    response = Client(build_lambda_handler(), format="edge").get("/links/")
+    host = "d111111abcdef8.cloudfront.net"
+    assert response.status == 400
+    assert [
+        r.getMessage() for r in caplog.records if r.name == "apig_wsgi.testing"
+    ] == [
+        f"Django refused the request's Host, {host!r}: add {host!r} (or "
+        "'.cloudfront.net') to ALLOWED_HOSTS."
+    ]

@@ -217,7 +217,7 @@ AUTH_TABLES = [
     "auth_user_groups",
     "auth_user_user_permissions",
 ]
-README_ALLOWLIST = 'manage_event_handler(allowed_commands=["migrate", "collectstatic"])'
+DOCS_ALLOWLIST = 'manage_event_handler(allowed_commands=["migrate", "collectstatic"])'
 NOT_AN_OPTION = (
     "is allowed with options only (such as --noinput or --database=other), not"
 )
@@ -270,14 +270,14 @@ DESTRUCTIVE = [
 ]
 
 
-def test_readme_allowlist_is_this_projects() -> None:
-    readme = (ROOT / "README.rst").read_text(encoding="utf-8")
+def test_docs_allowlist_is_this_projects() -> None:
+    example = ROOT / "docs/examples/production/lambda_events.py"
     events_module = ROOT / "tests/contrib/django/project/lambda_events.py"
-    assert f"handle = {README_ALLOWLIST}" in readme
-    assert f"handle = {README_ALLOWLIST}" in events_module.read_text(encoding="utf-8")
+    assert f"handle = {DOCS_ALLOWLIST}" in example.read_text(encoding="utf-8")
+    assert f"handle = {DOCS_ALLOWLIST}" in events_module.read_text(encoding="utf-8")
 
 
-def test_readme_allowlist_against_destructive_argument_lists(tmp_path: Path) -> None:
+def test_docs_allowlist_against_destructive_argument_lists(tmp_path: Path) -> None:
     calls = [
         ("project", ["migrate", "--noinput"]),
         *[("project", argv) for argv, _ in DESTRUCTIVE],

@@ -29,3 +29,10 @@ def create_app() -> Flask:
 
     apig.init_app(app)
     return app
+
+
+def create_misconfigured_app() -> Flask:
+    app = Flask(__name__)
+    app.config["APIG_WSGI_BINARY_SUPPORT"] = "yes"
+    apig.init_app(app)
+    return app

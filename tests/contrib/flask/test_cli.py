@@ -129,3 +129,29 @@ def test_subprocess_factory_app() -> None:
         '{"body":"","event_format":"http-v2","method":"PUT","url":"/hello"}',
         "",
     ]
+
+
+def test_subprocess_invalid_config_is_one_line() -> None:
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "flask",
+            "--app",
+            "tests.contrib.flask.cli_app:create_misconfigured_app",
+            "apig",
+            "invoke",
+            "/hello",
+        ],
+        cwd=REPO_ROOT,
+        env={**os.environ, "PYTHONDEVMODE": "1", "PYTHONWARNINGS": "error"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (completed.returncode, completed.stdout) == (1, "")
+    assert completed.stderr == (
+        "Error: APIG_WSGI_BINARY_SUPPORT is invalid: binary_support must be True, "
+        "False or None, not 'yes'. Use None to keep the default for each event "
+        "format.\n"
+    )

@@ -1,9 +1,10 @@
-"""The Flask example of docs/other-aws-events.rst."""
+"""The Flask examples of the docs pages."""
 
 from __future__ import annotations
 
 import sys
 
+from apig_wsgi.testing import Client
 from tests.docs import example_modules
 from tests.test_event_sources import SCHEDULED
 
@@ -17,3 +18,24 @@ def test_flask_schedule_handler_runs_in_an_app_context() -> None:
         handler = sys.modules["app"].lambda_handler
 
         assert handler(schedule, None) == "Nightly report for 2019-10-08T16:53:06Z"
+
+
+def test_factory_lambda_function_serves_the_blueprint() -> None:
+    with example_modules(
+        **{
+            "myproject": "flask/myproject/__init__.py",
+            "myproject.views": "flask/myproject/views.py",
+            "lambda_function": "flask/lambda_function.py",
+        }
+    ):
+        handler = sys.modules["lambda_function"].lambda_handler
+        response = Client(handler, format="rest").get("/whoami")
+        local = sys.modules["myproject"].create_app().test_client().get("/whoami")
+    assert response.json() == {
+        "claims": None,
+        "ip": "203.0.113.10",
+        "ms_left": 30000,
+        "stage": "prod",
+    }
+    # Outside Lambda, apig_context is false and the view answers 404.
+    assert local.status_code == 404

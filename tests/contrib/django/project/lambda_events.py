@@ -1,4 +1,5 @@
-"""The README's example of manage events with its recommended allowlist."""
+"""The docs' example of manage events with its recommended allowlist
+(docs/examples/production/lambda_events.py)."""
 
 from __future__ import annotations
 

@@ -29,3 +29,5 @@ if "APIG_WSGI_TEST_SCRIPT_NAME" in os.environ:
 # Lets subprocess tests start the project with an app of event handlers.
 if "APIG_WSGI_TEST_EVENTS_APP" in os.environ:
     INSTALLED_APPS = [*INSTALLED_APPS, "tests.contrib.django.eventsapp"]
+if "APIG_WSGI_TEST_BINARY_SUPPORT" in os.environ:
+    APIG_WSGI_BINARY_SUPPORT = os.environ["APIG_WSGI_TEST_BINARY_SUPPORT"] == "true"

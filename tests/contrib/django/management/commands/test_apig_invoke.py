@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import base64
 import json
 import os
 import subprocess
@@ -12,6 +13,7 @@ from django.core.management import CommandError
 from django.core.management import call_command
 from django.test import override_settings
 
+from tests.contrib.django.project.views import IMAGE_BYTES
 from tests.utils import EVENTS_DIR
 
 REPO_ROOT = Path(__file__).parents[5]
@@ -145,8 +147,9 @@ class TestCallCommand:
 
         assert str(excinfo.value) == (
             "invalid event: Unknown event format with 'source': not an event from "
-            "API Gateway, a Function URL, an ALB, VPC Lattice or Lambda@Edge. Pass "
-            "non_http_handler to handle other events."
+            "API Gateway, a Function URL, an ALB, VPC Lattice or Lambda@Edge. Set "
+            "APIG_WSGI_NON_HTTP_HANDLER, or register a handler on "
+            "apig_wsgi.contrib.django.events.router, to handle other events."
         )
         assert excinfo.value.returncode == 1
 
@@ -202,3 +205,30 @@ class TestSubprocess:
             "line 1 column 1 (char 0).\n"
         )
         assert (process.returncode, process.stdout, process.stderr) == (1, "", message)
+
+
+class TestAllowedHostsHint:
+    @override_settings(ALLOWED_HOSTS=["example.com"])
+    def test_refused_host_is_named_in_one_line(self) -> None:
+        with pytest.raises(CommandError) as excinfo:
+            invoke("/links/", "--format", "function-url")
+
+        host = "abcdef1234.lambda-url.us-east-1.on.aws"
+        assert str(excinfo.value) == (
+            f"Django refused the request's Host, {host!r}: add {host!r} (or "
+            "'.on.aws') to ALLOWED_HOSTS."
+        )
+        assert excinfo.value.returncode == 1
+
+
+@override_settings(APIG_WSGI_BINARY_SUPPORT=True)
+def test_binary_media_types_let_a_rest_api_decode_an_image() -> None:
+    argv = ("/image.png", "--format", "rest", "--decoded", "-H", "Accept: image/png")
+    out, err = invoke(*argv, "--binary-media-types", "*/*")
+    assert (out.splitlines()[-1], err) == (
+        f"[{len(IMAGE_BYTES)} bytes of binary data]",
+        "",
+    )
+    # Without them API Gateway passes the base64 text on.
+    out, err = invoke(*argv)
+    assert (out.splitlines()[-1], err) == (base64.b64encode(IMAGE_BYTES).decode(), "")
