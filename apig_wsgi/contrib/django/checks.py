@@ -11,6 +11,7 @@ from django.utils.module_loading import import_string
 
 from apig_wsgi.contrib.django.conf import describe_problem
 from apig_wsgi.contrib.django.conf import option_values
+from apig_wsgi.contrib.django.lifecycle import SETTING_NAMES as LIFECYCLE_SETTING_NAMES
 from apig_wsgi.contrib.django.middleware import ApigContextMiddleware
 from apig_wsgi.options import OPTION_NAMES
 from apig_wsgi.options import SETTING_NAMES
@@ -48,6 +49,8 @@ def check_unknown_settings(**kwargs: Any) -> list[checks.CheckMessage]:
     warnings: list[checks.CheckMessage] = []
     for name in sorted(dir(settings)):
         if not name.startswith(SETTING_PREFIX) or name in SETTING_NAMES:
+            continue
+        if name in LIFECYCLE_SETTING_NAMES:
             continue
         # Compare without the shared prefix, which would make every name look close.
         suffix = name[len(SETTING_PREFIX) :].lower()

@@ -13,6 +13,7 @@ from django.core.wsgi import get_wsgi_application
 
 from apig_wsgi import make_lambda_handler
 from apig_wsgi.contrib.django.conf import get_options
+from apig_wsgi.contrib.django.lifecycle import prepare_for_requests
 
 
 def build_lambda_handler() -> Callable[[dict[str, Any], Any], dict[str, Any]]:
@@ -23,3 +24,4 @@ def build_lambda_handler() -> Callable[[dict[str, Any], Any], dict[str, Any]]:
 
 # Built at import so the work happens once per cold start, in Lambda's init phase.
 lambda_handler = build_lambda_handler()
+prepare_for_requests()
