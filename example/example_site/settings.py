@@ -145,7 +145,9 @@ SECURE_HSTS_PRELOAD = False
 SECURE_SSL_REDIRECT = False
 SILENCED_SYSTEM_CHECKS = ["security.W008", "security.W021"]
 
-STATIC_URL = "static/"
+# Absolute: example_site.storage adds each request's script prefix (the
+# REST API's stage) itself.
+STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # collectstatic writes here in the build, and the zip ships it; WhiteNoise
 # serves it with hashed names, gzip copies and far-future cache headers.
@@ -153,7 +155,7 @@ STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        "BACKEND": "example_site.storage.ScriptPrefixedStaticFilesStorage"
     },
 }
 
