@@ -30,15 +30,27 @@ os.environ["DATABASE_URL"] = f"sqlite:///{IN_PROCESS_DIR / 'db.sqlite3'}"
 os.environ["DJANGO_STATIC_ROOT"] = str(IN_PROCESS_DIR / "static")
 
 
-@pytest.fixture(scope="session", autouse=True)
-def in_process_site() -> Iterator[None]:
-    """Migrate the SQLite database and collect the static files, once."""
+
+
+def prepare_in_process_site() -> None:
+    """Migrate the SQLite database and collect the static files.
+
+    Done on import, before any test module imports the handler, whose warm-up
+    renders a page that needs the static files' manifest.
+    """
     import django
     from django.core.management import call_command
 
     django.setup()
     call_command("migrate", verbosity=0)
     call_command("collectstatic", "--no-input", verbosity=0)
+
+
+prepare_in_process_site()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def remove_in_process_site() -> Iterator[None]:
     yield
     shutil.rmtree(IN_PROCESS_DIR, ignore_errors=True)
 

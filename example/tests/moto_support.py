@@ -159,11 +159,17 @@ class CloudFormationLambdaVersion(CloudFormationModel):  # type: ignore[misc]
 
 @contextmanager
 def moto_server() -> Iterator[str]:
-    """A moto server on 127.0.0.1 that creates functions without Docker."""
+    """A moto server on 127.0.0.1 that creates functions without Docker.
+
+    Every server in this process shares moto's state, so each starts empty.
+    """
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()
     url = f"http://{host}:{port}"
+    reset = urllib.request.Request(url + "/moto-api/reset", method="POST")
+    with urllib.request.urlopen(reset) as response:
+        assert response.status == 200
     # Without Docker moto cannot run functions anyway; say so before any exist.
     request = urllib.request.Request(
         url + "/moto-api/config",

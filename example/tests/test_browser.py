@@ -92,6 +92,8 @@ def start_server(format: str, stage: str | None) -> tuple[subprocess.Popen[str],
         DJANGO_SETTINGS_MODULE="example_site.settings",
         DJANGO_SECRET_KEY=TEST_SECRET_KEY,
         DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        # The database and static files conftest prepared.
+        DJANGO_STATIC_ROOT=os.environ["DJANGO_STATIC_ROOT"],
         # The local server speaks plain HTTP.
         DJANGO_SECURE_COOKIES="false",
     )
