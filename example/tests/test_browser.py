@@ -101,7 +101,11 @@ def start_server(format: str, stage: str | None) -> tuple[subprocess.Popen[str],
         command, cwd=EXAMPLE_DIR, env=env, stderr=subprocess.PIPE, text=True
     )
     assert process.stderr is not None
-    first_line = process.stderr.readline()
+    # The warm-up logs a line first; the server then says where it listens.
+    first_line = ""
+    for first_line in process.stderr:
+        if first_line.startswith("Serving "):
+            break
     # The URL includes the stage, as API Gateway's would.
     match = re.search(r" on (http://127\.0\.0\.1:\d+/\S*)$", first_line.strip())
     if match is None:

@@ -90,7 +90,7 @@ def warm_up(paths: Iterable[str] = ()) -> None:
     if path_list:
         request_paths(path_list)
     logger.info(
-        "Warmed up in %.1f ms: URLconf, %d templates, %d paths.",
+        "Warmed up in %.1f ms: URLconf, templates: %d, paths: %d.",
         (time.perf_counter() - started) * 1000,
         template_count,
         len(path_list),

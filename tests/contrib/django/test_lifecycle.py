@@ -121,7 +121,7 @@ class TestWarmUp:
         (record,) = caplog.records
         assert record.levelno == logging.INFO
         assert record.getMessage().startswith("Warmed up in ")
-        assert record.getMessage().endswith(" ms: URLconf, 2 templates, 2 paths.")
+        assert record.getMessage().endswith(" ms: URLconf, templates: 2, paths: 2.")
 
     def test_warns_about_a_path_that_fails(
         self, caplog: pytest.LogCaptureFixture
