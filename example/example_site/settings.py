@@ -154,9 +154,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": "example_site.storage.ScriptPrefixedStaticFilesStorage"
-    },
+    "staticfiles": {"BACKEND": "example_site.storage.ScriptPrefixedStaticFilesStorage"},
 }
 
 # The smallest request limit among the fronts is the ALB's: 1 MB for the whole

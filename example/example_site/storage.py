@@ -10,9 +10,9 @@ serves the files under ``/static/`` of the path after the prefix either way.
 from __future__ import annotations
 
 from django.urls import get_script_prefix
-from whitenoise.storage import CompressedManifestStaticFilesStorage
+from whitenoise.storage import CompressedManifestStaticFilesStorage  # type: ignore[import-untyped]
 
 
-class ScriptPrefixedStaticFilesStorage(CompressedManifestStaticFilesStorage):
+class ScriptPrefixedStaticFilesStorage(CompressedManifestStaticFilesStorage):  # type: ignore[misc]
     def url(self, name: str | None, force: bool = False) -> str:
-        return get_script_prefix().rstrip("/") + super().url(name, force)
+        return get_script_prefix().rstrip("/") + str(super().url(name, force))

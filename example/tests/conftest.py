@@ -30,8 +30,6 @@ os.environ["DATABASE_URL"] = f"sqlite:///{IN_PROCESS_DIR / 'db.sqlite3'}"
 os.environ["DJANGO_STATIC_ROOT"] = str(IN_PROCESS_DIR / "static")
 
 
-
-
 def prepare_in_process_site() -> None:
     """Migrate the SQLite database and collect the static files.
 

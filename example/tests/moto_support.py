@@ -21,7 +21,7 @@ from moto.core.common_models import CloudFormationModel
 from moto.server import ThreadedMotoServer
 
 
-class CloudFormationLambdaAlias(CloudFormationModel):  # type: ignore[misc]
+class CloudFormationLambdaAlias(CloudFormationModel):
     # moto's model metaclass files every model under the service its module
     # path names.
     __module__ = "moto.awslambda.models"
@@ -45,7 +45,7 @@ class CloudFormationLambdaAlias(CloudFormationModel):  # type: ignore[misc]
         return "Name"
 
     @classmethod
-    def create_from_cloudformation_json(  # type: ignore[override]
+    def create_from_cloudformation_json(
         cls,
         resource_name: str,
         cloudformation_json: dict[str, Any],
@@ -59,12 +59,13 @@ class CloudFormationLambdaAlias(CloudFormationModel):  # type: ignore[misc]
             function_name=properties["FunctionName"],
             function_version=str(properties["FunctionVersion"]),
             description=properties.get("Description", ""),
-            routing_config=None,
+            # moto passes None itself when a request has no routing config.
+            routing_config=None,  # type: ignore[arg-type]
         )
         return cls(alias.arn, properties["FunctionName"], properties["Name"])
 
     @classmethod
-    def update_from_cloudformation_json(  # type: ignore[override]
+    def update_from_cloudformation_json(
         cls,
         original_resource: CloudFormationLambdaAlias,
         new_resource_name: str,
@@ -78,12 +79,13 @@ class CloudFormationLambdaAlias(CloudFormationModel):  # type: ignore[misc]
             function_name=properties["FunctionName"],
             function_version=str(properties["FunctionVersion"]),
             description=properties.get("Description", ""),
-            routing_config=None,
+            # moto passes None itself when a request has no routing config.
+            routing_config=None,  # type: ignore[arg-type]
         )
         return cls(alias.arn, properties["FunctionName"], properties["Name"])
 
     @classmethod
-    def delete_from_cloudformation_json(  # type: ignore[override]
+    def delete_from_cloudformation_json(
         cls,
         resource_name: str,
         cloudformation_json: dict[str, Any],
@@ -96,7 +98,7 @@ class CloudFormationLambdaAlias(CloudFormationModel):  # type: ignore[misc]
         )
 
 
-class CloudFormationLambdaVersion(CloudFormationModel):  # type: ignore[misc]
+class CloudFormationLambdaVersion(CloudFormationModel):
     __module__ = "moto.awslambda.models"
 
     def __init__(self, arn: str, version: str) -> None:
@@ -120,7 +122,7 @@ class CloudFormationLambdaVersion(CloudFormationModel):  # type: ignore[misc]
         return "AWS::Lambda::Version"
 
     @classmethod
-    def create_from_cloudformation_json(  # type: ignore[override]
+    def create_from_cloudformation_json(
         cls,
         resource_name: str,
         cloudformation_json: dict[str, Any],
@@ -140,10 +142,11 @@ class CloudFormationLambdaVersion(CloudFormationModel):  # type: ignore[misc]
         published = backend.publish_version(
             properties["FunctionName"], description=properties.get("Description", "")
         )
+        assert published is not None
         return cls(published.function_arn, str(published.version))
 
     @classmethod
-    def update_from_cloudformation_json(  # type: ignore[override]
+    def update_from_cloudformation_json(
         cls,
         original_resource: CloudFormationLambdaVersion,
         new_resource_name: str,

@@ -297,12 +297,16 @@ def test_zip_signs_the_guestbook_in_postgresql(
 
     assert page.status == 200
     assert response.status == 302
-    assert response.header("location") == ("/live/guestbook/" if front == "rest" else "/guestbook/")
+    assert response.header("location") == (
+        "/live/guestbook/" if front == "rest" else "/guestbook/"
+    )
     assert f'<strong class="entry-name">Grace {front}</strong>' in after.text
 
 
 @pytest.mark.parametrize("front", FRONTS)
-def test_zip_accepts_upload_with_csrf_token(zip_handler: ZipHandler, front: str) -> None:
+def test_zip_accepts_upload_with_csrf_token(
+    zip_handler: ZipHandler, front: str
+) -> None:
     client = zip_client(zip_handler, front)
     seen = client.get("/api/request/").json()
     form = client.get("/upload/")

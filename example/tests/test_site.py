@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import gzip
-import json
 import hashlib
 import io
+import json
 from typing import Any
 
 import pytest
