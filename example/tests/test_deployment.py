@@ -402,3 +402,4 @@ def test_deploy_without_database_url_stops_with_how_to(
 
     assert result.returncode == 2
     assert "Set DATABASE_URL to the PostgreSQL database of the site" in result.stdout
+    assert aws("cloudformation", moto_url).describe_stacks()["Stacks"] == []

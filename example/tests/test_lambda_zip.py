@@ -25,6 +25,7 @@ import pytest
 import yaml
 from conftest import DEPLOYMENT_DIR
 from conftest import TEST_SECRET_KEY
+from conftest import run_playbook
 from fronts import EVENT_FORMATS
 from fronts import FRONTS
 from fronts import IMAGE
@@ -361,3 +362,43 @@ def test_zip_refuses_hosts_that_are_not_allowed(zip_handler: ZipHandler) -> None
 
     assert response.status == 400
     assert health.status == 200
+
+
+def test_arm64_python_312_build_ships_matching_binaries(tmp_path: Path) -> None:
+    result = run_playbook(
+        "--tags",
+        "build",
+        "-e",
+        f"build_dir={tmp_path}",
+        "-e",
+        "lambda_architecture=arm64",
+        "-e",
+        "lambda_python_version=3.12",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+    with zipfile.ZipFile(tmp_path / "lambda.zip") as archive:
+        names = archive.namelist()
+        (extension,) = (
+            name
+            for name in names
+            if name.startswith("psycopg_binary/_psycopg.") and name.endswith(".so")
+        )
+        elf_header = archive.read(extension)[:20]
+
+    assert "django/__pycache__/__init__.cpython-312.pyc" in names
+    assert not any(".cpython-313.pyc" in name for name in names)
+    assert extension.startswith("psycopg_binary/_psycopg.cpython-312-aarch64-")
+    # ELF e_machine 183 is AArch64.
+    assert int.from_bytes(elf_header[18:20], "little") == 183
+    # typing_extensions is only needed before Python 3.13, and is there.
+    assert "typing_extensions.py" in names
+
+
+def test_two_builds_are_byte_identical(lambda_build: Path, tmp_path: Path) -> None:
+    result = run_playbook("--tags", "build", "-e", f"build_dir={tmp_path}")
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    first = (lambda_build / "lambda.zip").read_bytes()
+    assert (tmp_path / "lambda.zip").read_bytes() == first
+    assert f"lambda.zip: {hashlib.sha256(first).hexdigest()}" in result.stdout

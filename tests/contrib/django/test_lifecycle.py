@@ -251,6 +251,24 @@ class TestSettings:
         assert check_unknown_settings() == []
 
 
+def test_docs_example_settings_warm_up_the_paths(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    path = ROOT / "docs" / "examples" / "django-cold-starts" / "settings.py"
+    namespace: dict[str, Any] = {}
+    exec(compile(path.read_text(), str(path), "exec"), namespace)
+    values = {name: value for name, value in namespace.items() if name.isupper()}
+
+    with override_settings(**values), caplog.at_level(logging.INFO):
+        enabled, paths = warm_up_settings()
+        warm_up(paths)
+
+    assert (enabled, paths) == (True, ("/", "/health/"))
+    assert [r.levelno for r in caplog.records if r.name == "apig_wsgi"] == [
+        logging.INFO
+    ]
+
+
 class TestSnapStartHooks:
     def test_handler_import_registered_them(self) -> None:
         # Importing the handler module registered them, once.
