@@ -3,14 +3,36 @@
 from __future__ import annotations
 
 import json
+import logging
+from typing import TYPE_CHECKING
 
 from apig_wsgi.context import ApigContext
 from apig_wsgi.environ import request_path
-from apig_wsgi.log import get_logger
 
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
+
+logger = logging.getLogger(__name__)
+
+# Control characters and line separators in a text line would let a client
+# write a forged second log line (a path of /x%0D%0AINFO ...): escape them,
+# and the backslash, so that the escapes are unambiguous.
+_ESCAPES = {code: f"\\x{code:02x}" for code in (*range(0x20), *range(0x7F, 0xA0))}
+_ESCAPES.update(
+    {
+        ord("\\"): "\\\\",
+        ord("\t"): "\\t",
+        ord("\n"): "\\n",
+        ord("\r"): "\\r",
+        0x2028: "\\u2028",
+        0x2029: "\\u2029",
+    }
+)
+
+
+def escape(value: object) -> str:
+    """``value`` as text that fits on one log line."""
+    return str(value).translate(_ESCAPES)
 
 
 def log_access(
@@ -36,8 +58,9 @@ def log_access(
         message = json.dumps(fields)
     else:
         message = (
-            f"{fields['method']} {fields['path']} {status_code} {response_bytes}B "
-            f"{fields['duration_ms']}ms request_id={fields['request_id']} "
-            f"aws_request_id={fields['aws_request_id']}"
+            f"{escape(fields['method'])} {escape(fields['path'])} {status_code} "
+            f"{response_bytes}B {fields['duration_ms']}ms "
+            f"request_id={escape(fields['request_id'])} "
+            f"aws_request_id={escape(fields['aws_request_id'])}"
         )
-    get_logger().info(message, extra={"apig_wsgi_access": fields})
+    logger.info(message, extra={"apig_wsgi_access": fields})

@@ -11,6 +11,7 @@ import argparse
 import errno
 import json
 import logging
+import math
 import signal
 import sys
 from collections.abc import Iterator
@@ -21,11 +22,14 @@ from typing import Any
 from typing import TextIO
 
 from apig_wsgi.errors import InvalidEventError
+from apig_wsgi.handler import HandlerFunction
 from apig_wsgi.loading import LoadError
 from apig_wsgi.loading import load_handler
+from apig_wsgi.loading import load_object
+from apig_wsgi.server import DEFAULT_READ_TIMEOUT
 from apig_wsgi.server import LocalServer
+from apig_wsgi.streaming import make_streaming_handler
 from apig_wsgi.testing.client import LambdaContext
-from apig_wsgi.testing.client import LambdaHandler
 from apig_wsgi.testing.events import FORMATS
 from apig_wsgi.testing.events import build_event
 from apig_wsgi.testing.events import detect_format
@@ -44,6 +48,18 @@ def _header(value: str) -> tuple[str, str]:
             f"invalid header {value!r}: expected 'Name: value'"
         )
     return name, header_value.strip()
+
+
+def _seconds(value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = math.nan
+    if not (seconds > 0 and math.isfinite(seconds)):
+        raise argparse.ArgumentTypeError(
+            f"must be a positive number of seconds, not {value!r}"
+        )
+    return seconds
 
 
 def add_build_arguments(parser: argparse.ArgumentParser) -> None:
@@ -79,10 +95,21 @@ def add_build_arguments(parser: argparse.ArgumentParser) -> None:
         "--format",
         choices=FORMATS,
         default=None,
-        help="event format (default: http, or detected from --event)",
+        help="event format (default: http-v2, or detected from --event)",
     )
     parser.add_argument(
-        "--stage", default=None, help="API Gateway stage (rest, http, http-v1)"
+        "--stage",
+        default=None,
+        help="API Gateway stage (rest: default prod; http-v1, http-v2: $default)",
+    )
+    _add_multi_value_argument(parser)
+
+
+def _add_multi_value_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--multi-value-headers",
+        action="store_true",
+        help="alb: the target group has lambda.multi_value_headers.enabled",
     )
 
 
@@ -110,7 +137,7 @@ def add_request_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run_invoke(
-    handler: LambdaHandler, args: argparse.Namespace, stdout: TextIO, stderr: TextIO
+    handler: HandlerFunction, args: argparse.Namespace, stdout: TextIO, stderr: TextIO
 ) -> int:
     """Call ``handler`` with the event ``args`` describe and print its result.
 
@@ -120,7 +147,7 @@ def run_invoke(
     options.
     """
     try:
-        event, format = _event_from_args(args)
+        event, format, multi_value_headers = _event_from_args(args)
     except _UsageError as exc:
         stderr.write(f"Error: {exc}\n")
         return 2
@@ -149,7 +176,9 @@ def run_invoke(
         )
         return 2
     accept = next((v for k, v in args.header if k.lower() == "accept"), None)
-    response = decode_result(result, format, accept=accept)
+    response = decode_result(
+        result, format, accept=accept, multi_value_headers=multi_value_headers
+    )
     if response.error is not None:
         stderr.write(f"The {format} integration would reject this: {response.error}.\n")
     stdout.write(format_response(response))
@@ -178,9 +207,16 @@ def format_response(response: Response) -> str:
     return "\n".join(lines) + "\n\n" + body + ("\n" if body else "")
 
 
-def _event_from_args(args: argparse.Namespace) -> tuple[dict[str, Any], str | None]:
+def _event_from_args(
+    args: argparse.Namespace,
+) -> tuple[dict[str, Any], str | None, bool]:
+    """The event, its format (None if unknown) and the ALB header mode."""
     if args.event is None:
-        return _build_from_args(args), args.format or "http"
+        return (
+            _build_from_args(args),
+            args.format or "http-v2",
+            args.multi_value_headers,
+        )
     given = [
         option
         for option, value in (
@@ -189,6 +225,7 @@ def _event_from_args(args: argparse.Namespace) -> tuple[dict[str, Any], str | No
             ("--header", args.header),
             ("--data", args.data),
             ("--stage", args.stage),
+            ("--multi-value-headers", args.multi_value_headers),
         )
         if value
     ]
@@ -217,19 +254,21 @@ def _event_from_args(args: argparse.Namespace) -> tuple[dict[str, Any], str | No
             format = detect_format(event)
         except ValueError:
             format = None
-    return event, format
+    # A saved ALB event shows the target group's header mode.
+    return event, format, "multiValueHeaders" in event
 
 
 def _build_from_args(args: argparse.Namespace) -> dict[str, Any]:
     body = _read_data(args.data)
     method = args.method or ("POST" if args.data is not None else "GET")
     return build_event(
-        args.format or "http",
+        args.format or "http-v2",
         method,
         args.path or "/",
         headers=args.header,
         body=body,
         stage=args.stage,
+        multi_value_headers=args.multi_value_headers,
     )
 
 
@@ -287,19 +326,36 @@ def make_parser() -> argparse.ArgumentParser:
     )
     _add_app_arguments(serve)
     serve.add_argument(
-        "--format", choices=FORMATS, default="http", help="default: http"
+        "--format", choices=FORMATS, default="http-v2", help="default: http-v2"
     )
+    _add_multi_value_argument(serve)
     serve.add_argument("--host", default="127.0.0.1", help="default: 127.0.0.1")
     serve.add_argument(
         "--port", type=int, default=8000, help="default: 8000, 0 picks a free port"
     )
     serve.add_argument("--stage", default=None, help="API Gateway stage name")
     serve.add_argument(
+        "--stream",
+        action="store_true",
+        help="stream the WSGI app's responses to function-url and rest events, as a "
+        "Function URL in RESPONSE_STREAM mode or a streaming REST API would",
+    )
+    serve.add_argument(
         "--binary-media-types",
         nargs="+",
         default=[],
         metavar="TYPE",
         help="the REST API binaryMediaTypes setting, e.g. '*/*' or 'image/*'",
+    )
+    serve.add_argument(
+        "--read-timeout",
+        type=_seconds,
+        default=DEFAULT_READ_TIMEOUT,
+        metavar="SECONDS",
+        help=(
+            "close a connection whose client sends nothing more for this long "
+            f"(default: {DEFAULT_READ_TIMEOUT:g})"
+        ),
     )
     invoke = commands.add_parser("invoke", help="call the app with one event")
     _add_app_arguments(invoke)
@@ -322,10 +378,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     if args.command == "invoke":
         return run_invoke(handler, args, sys.stdout, sys.stderr)
+    if args.stream:
+        if kind != "wsgi":
+            sys.stderr.write(
+                f"Error: --stream needs a WSGI application, and {args.app} is a "
+                "Lambda handler.\n"
+            )
+            return 1
+        handler = make_streaming_handler(
+            load_object(args.app), stream=["function-url", "rest"], **options
+        )
     return _serve(handler, kind, args)
 
 
-def _serve(handler: LambdaHandler, kind: str, args: argparse.Namespace) -> int:
+def _serve(handler: HandlerFunction, kind: str, args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     try:
         server = LocalServer(
@@ -334,6 +400,8 @@ def _serve(handler: LambdaHandler, kind: str, args: argparse.Namespace) -> int:
             format=args.format,
             stage=args.stage,
             binary_media_types=args.binary_media_types,
+            multi_value_headers=args.multi_value_headers,
+            read_timeout=args.read_timeout,
         )
     except ValueError as exc:
         sys.stderr.write(f"Error: {exc}\n")

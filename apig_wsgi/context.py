@@ -7,21 +7,16 @@ Django exposes it as ``request.apig_context``; Flask as ``apig_context`` and
 from __future__ import annotations
 
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from apig_wsgi import environ_keys
+from apig_wsgi.formats.registry import FORMATS_BY_NAME
 
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
     from typing import Any
 
-
-# Formats with API Gateway's requestContext (stage, requestId, authorizer).
-_API_GATEWAY_V1_FORMATS = frozenset({"rest", "http-v1"})
-_API_GATEWAY_V2_FORMATS = frozenset({"http-v2", "function-url"})
-# A Cognito user pool authorizer sets only these keys; any other key means
-# the authorizer is a Lambda function and the dict is its context.
-_COGNITO_KEYS = frozenset({"claims", "scopes"})
+    from apig_wsgi.formats.base import EventFormat
 
 
 class ApigContext:
@@ -89,9 +84,7 @@ class ApigContext:
     @cached_property
     def stage(self) -> str | None:
         """The API Gateway stage name; None for fronts that have no stages."""
-        if self.event_format not in (_API_GATEWAY_V1_FORMATS | _API_GATEWAY_V2_FORMATS):
-            return None
-        return _str_or_none(_get(self.request_context, "stage"))
+        return self._format.stage(self.request_context)
 
     @cached_property
     def request_id(self) -> str | None:
@@ -99,17 +92,19 @@ class ApigContext:
 
         ALB and VPC Lattice assign none, so this is None for them.
         """
-        return _str_or_none(_get(self.request_context, "requestId"))
+        return self._format.request_id(self.request_context)
 
     @cached_property
     def aws_request_id(self) -> str | None:
         """The Lambda invocation id from the context object."""
-        return _str_or_none(getattr(self.context, "aws_request_id", None))
+        request_id = getattr(self.context, "aws_request_id", None)
+        return request_id if isinstance(request_id, str) else None
 
     @cached_property
     def source_ip(self) -> str | None:
         """``REMOTE_ADDR``: the client address AWS observed (see trusted_proxies)."""
-        return _str_or_none(self._environ.get("REMOTE_ADDR")) or None
+        address = self._environ.get("REMOTE_ADDR")
+        return address if isinstance(address, str) and address else None
 
     @cached_property
     def authorizer(self) -> dict[str, Any] | None:
@@ -121,29 +116,11 @@ class ApigContext:
         ``jwt`` claims or the ``iam`` identity, in that order. VPC Lattice v2:
         the ``identity`` when the service uses IAM auth.
         """
-        event_format = self.event_format
-        request_context = self.request_context
-        if event_format == "lattice-v2":
-            identity = _get(request_context, "identity")
-            if isinstance(identity, dict) and identity.get("type") == "AWS_IAM":
-                return identity
-            return None
-        authorizer = _get(request_context, "authorizer")
-        if not isinstance(authorizer, dict):
-            return None
-        if event_format in _API_GATEWAY_V2_FORMATS:
-            for key in ("lambda", "jwt", "iam"):
-                found = authorizer.get(key)
-                if key == "jwt" and isinstance(found, dict):
-                    found = found.get("claims")
-                if isinstance(found, dict) and found:
-                    return found
-            return None
-        present = {k: v for k, v in authorizer.items() if v is not None}
-        if present.keys() <= _COGNITO_KEYS:
-            claims = present.get("claims")
-            return claims if isinstance(claims, dict) and claims else None
-        return present
+        return self._format.authorizer(self.request_context)
+
+    @property
+    def _format(self) -> type[EventFormat]:
+        return FORMATS_BY_NAME[self.event_format]
 
     def remaining_time_ms(self) -> int | None:
         """Milliseconds left before Lambda stops the invocation, if known."""
@@ -152,13 +129,3 @@ class ApigContext:
             return None
         remaining: int = get_remaining()
         return remaining
-
-
-def _get(mapping: object, key: str) -> Any:
-    if isinstance(mapping, dict):
-        return mapping.get(key)
-    return None
-
-
-def _str_or_none(value: object) -> str | None:
-    return value if isinstance(value, str) else None

@@ -2,27 +2,28 @@
 
 from __future__ import annotations
 
-import sys
+import logging
+import re
 from binascii import Error as BinasciiError
 from binascii import a2b_base64
 from io import BytesIO
+from typing import TYPE_CHECKING
 
 from apig_wsgi import environ_keys
 from apig_wsgi.errors import InvalidEventError
-from apig_wsgi.log import get_logger
 
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterable
     from collections.abc import Mapping
     from typing import Any
+
+logger = logging.getLogger(__name__)
 
 BASE_ENVIRON: dict[str, Any] = {
     "SCRIPT_NAME": "",
     "SERVER_PROTOCOL": "HTTP/1.1",
     "REMOTE_ADDR": "127.0.0.1",
     "wsgi.version": (1, 0),
-    "wsgi.errors": sys.stderr,
     "wsgi.multithread": False,
     "wsgi.multiprocess": False,
     "wsgi.run_once": False,
@@ -31,7 +32,13 @@ BASE_ENVIRON: dict[str, Any] = {
 
 DEFAULT_SERVER_NAME = "localhost"
 
-_KEY_CACHE: dict[str, str] = {
+# An RFC 9110 token without "_": "X-Auth_User" would otherwise become
+# HTTP_X_AUTH_USER, the same key as "X-Auth-User", and a client could forge a
+# header that a proxy sets. nginx, gunicorn 22 and Django's runserver drop
+# such names too.
+_ACCEPTED_HEADER_NAME = re.compile(r"[-!#$%&'*+.^`|~0-9A-Za-z]+")
+
+_KEY_CACHE: dict[str, str | None] = {
     "content-type": "CONTENT_TYPE",
     "content-length": "CONTENT_LENGTH",
 }
@@ -39,14 +46,17 @@ _KEY_CACHE: dict[str, str] = {
 _KEY_CACHE_LIMIT = 512
 
 
-def environ_key(header_name: str) -> str:
-    key = _KEY_CACHE.get(header_name)
-    if key is None:
+def environ_key(header_name: str) -> str | None:
+    """The environ key of a request header, or None for a name that is dropped."""
+    if header_name in _KEY_CACHE:
+        return _KEY_CACHE[header_name]
+    key: str | None = None
+    if _ACCEPTED_HEADER_NAME.fullmatch(header_name):
         key = header_name.upper().replace("-", "_")
         if key not in ("CONTENT_TYPE", "CONTENT_LENGTH"):
             key = "HTTP_" + key
-        if len(_KEY_CACHE) < _KEY_CACHE_LIMIT:
-            _KEY_CACHE[header_name] = key
+    if len(_KEY_CACHE) < _KEY_CACHE_LIMIT:
+        _KEY_CACHE[header_name] = key
     return key
 
 
@@ -60,10 +70,19 @@ def to_wsgi_str(value: str) -> str:
 def wsgi_header_value(name: str, value: object) -> str:
     if value.__class__ is not str:
         raise InvalidEventError(
-            f"Header {name!r} has a value of type {type(value).__name__}, "
+            f"Header {name!r:.60} has a value of type {type(value).__name__}, "
             f"expected a string: {value!r:.60}"
         )
     return to_wsgi_str(value)
+
+
+def log_dropped_headers(names: list[str]) -> None:
+    logger.warning(
+        "Dropped the request headers %s: header names may only hold letters, "
+        "digits and !#$%%&'*+-.^`|~ (no underscores), so that they cannot pose "
+        "as the headers the front sets.",
+        ", ".join(f"{name!r:.60}" for name in names),
+    )
 
 
 def add_headers(environ: dict[str, Any], items: Iterable[tuple[str, object]]) -> None:
@@ -73,6 +92,7 @@ def add_headers(environ: dict[str, Any], items: Iterable[tuple[str, object]]) ->
     cache itself rather than calling ``environ_key`` each time.
     """
     cache = _KEY_CACHE
+    dropped = []
     for name, value in items:
         if value.__class__ is not str or not value.isascii():
             value = wsgi_header_value(name, value)
@@ -80,10 +100,14 @@ def add_headers(environ: dict[str, Any], items: Iterable[tuple[str, object]]) ->
             key = cache[name]
         except KeyError:
             key = environ_key(name)
-        if key in environ:
+        if key is None:
+            dropped.append(name)
+        elif key in environ:
             environ[key] += "," + value
         else:
             environ[key] = value
+    if dropped:
+        log_dropped_headers(dropped)
 
 
 def add_single_value_headers(environ: dict[str, Any], headers: object) -> None:
@@ -98,6 +122,7 @@ def add_multi_value_headers(environ: dict[str, Any], headers: object) -> None:
     # add_headers inlined: REST APIs send every header this way, and a
     # generator feeding add_headers costs 7-10% more per request.
     cache = _KEY_CACHE
+    dropped = []
     for name, values in headers.items():
         if values.__class__ is list and len(values) == 1:
             value = values[0]
@@ -111,10 +136,14 @@ def add_multi_value_headers(environ: dict[str, Any], headers: object) -> None:
             key = cache[name]
         except KeyError:
             key = environ_key(name)
-        if key in environ:
+        if key is None:
+            dropped.append(name)
+        elif key in environ:
             environ[key] += "," + value
         else:
             environ[key] = value
+    if dropped:
+        log_dropped_headers(dropped)
 
 
 def join_header_values(name: str, values: object) -> str | None:
@@ -145,7 +174,7 @@ def quote_query_part(text: Any) -> str:
     if text.__class__ is not str:
         raise InvalidEventError(
             "Expected query string names and values to be strings, got "
-            f"{type(text).__name__}: {text!r:.60}"
+            f"{describe(text)}"
         )
     return "".join([_QUOTED_BYTES[byte] for byte in text.encode("utf-8")])
 
@@ -167,15 +196,27 @@ def encode_query(parameters: dict[str, Any]) -> str:
     return "&".join(parts)
 
 
+def describe(value: object) -> str:
+    """A value's type and the start of its repr, for error messages."""
+    return f"{type(value).__name__}: {value!r:.60}"
+
+
 def mapping(value: object, what: str) -> dict[str, Any]:
+    """An object of the event, where AWS may also send null."""
     if value is None:
         return {}
     if isinstance(value, dict):
         return value
     raise InvalidEventError(
-        f"Expected {what} to be an object or null, got {type(value).__name__}: "
-        f"{value!r:.60}"
+        f"Expected {what} to be an object or null, got {describe(value)}"
     )
+
+
+def required_mapping(value: object, what: str) -> dict[str, Any]:
+    """An object of the event that AWS always sends."""
+    if isinstance(value, dict):
+        return value
+    raise InvalidEventError(f"Expected {what} to be an object, got {describe(value)}")
 
 
 def sequence(value: object, what: str) -> list[Any]:
@@ -186,16 +227,44 @@ def sequence(value: object, what: str) -> list[Any]:
 
 def not_a_list(value: object, what: str) -> InvalidEventError:
     return InvalidEventError(
-        f"Expected the values of {what!r} to be a list, got "
-        f"{type(value).__name__}: {value!r:.60}"
+        f"Expected the values of {what!r:.60} to be a list, got {describe(value)}"
     )
 
 
 def string(value: object, what: str) -> str:
     if isinstance(value, str):
         return value
+    raise InvalidEventError(f"Expected {what} to be a string, got {describe(value)}")
+
+
+def optional_string(value: object, what: str) -> str:
+    """A string of the event that AWS may leave out or send as null; "" then."""
+    if value is None:
+        return ""
+    return string(value, what)
+
+
+# An RFC 9110 token, which is what a method is.
+_METHOD = re.compile(r"[-!#$%&'*+.^_`|~0-9A-Za-z]+")
+
+
+def request_method(value: object, what: str) -> str:
+    """The HTTP method of the event, which PEP 3333 never allows to be empty."""
+    if isinstance(value, str) and _METHOD.fullmatch(value):
+        return value
     raise InvalidEventError(
-        f"Expected {what} to be a string, got {type(value).__name__}: {value!r:.60}"
+        f"Expected {what} to be an HTTP method, got {describe(value)}"
+    )
+
+
+def flag(value: object, what: str) -> bool:
+    """A boolean of the event; null or absent means false."""
+    if value is None or value is False:
+        return False
+    if value is True:
+        return True
+    raise InvalidEventError(
+        f"Expected {what} to be true, false or null, got {describe(value)}"
     )
 
 
@@ -208,6 +277,18 @@ def decode_path(path: str) -> str:
     from urllib.parse import unquote_to_bytes
 
     return unquote_to_bytes(path).decode("latin-1")
+
+
+def named_stage_prefix(stage: str, path: str) -> tuple[str, bool]:
+    """The stage at the start of an HTTP API's path, decoded, and True; or "", False.
+
+    HTTP APIs keep a named stage (not ``$default``) in the path they send.
+    """
+    if stage and stage != "$default":
+        prefix = "/" + stage
+        if path == prefix or path.startswith(prefix + "/"):
+            return decode_path(prefix), True
+    return "", False
 
 
 def strict_b64decode(text: str) -> bytes:
@@ -230,11 +311,10 @@ def strict_b64decode(text: str) -> bytes:
     return data
 
 
-def decode_body(body: object, is_base64: object, what: str) -> bytes:
+def decode_body(body: object, is_base64: bool, what: str) -> bytes:
     if body.__class__ is not str:
         raise InvalidEventError(
-            f"Expected {what} to be a string or null, got {type(body).__name__}: "
-            f"{body!r:.60}"
+            f"Expected {what} to be a string or null, got {describe(body)}"
         )
     if is_base64:
         try:
@@ -247,14 +327,19 @@ def decode_body(body: object, is_base64: object, what: str) -> bytes:
 
 
 def set_body(
-    environ: dict[str, Any], body: object, is_base64: object, what: str = "body"
+    environ: dict[str, Any],
+    body: object,
+    is_base64: object,
+    what: str = "body",
+    flag_name: str = "isBase64Encoded",
 ) -> None:
     """Decode the event's body into ``wsgi.input`` and ``CONTENT_LENGTH``."""
+    base64 = flag(is_base64, flag_name)
     if body is None or body == "":
         environ["CONTENT_LENGTH"] = "0"
         environ["wsgi.input"] = BytesIO()
         return
-    data = decode_body(body, is_base64, what)
+    data = decode_body(body, base64, what)
     environ["CONTENT_LENGTH"] = str(len(data))
     environ["wsgi.input"] = BytesIO(data)
 
@@ -270,13 +355,12 @@ def set_server(
             scheme = default_scheme
     environ["wsgi.url_scheme"] = scheme
 
-    host = environ.get("HTTP_HOST") or fallback_host or DEFAULT_SERVER_NAME
+    host: str = environ.get("HTTP_HOST", "")
     host_port = ""
-    if ":" in host:
-        name, _, port_part = host.rpartition(":")
-        if not host.endswith("]"):  # an IPv6 address without a port
-            host, host_port = name, port_part
-    environ["SERVER_NAME"] = host
+    if ":" in host and not host.endswith("]"):  # "]" ends an IPv6 address
+        host, _, host_port = host.rpartition(":")
+    # A Host of ":80" leaves no name; PEP 3333 wants one.
+    environ["SERVER_NAME"] = host or to_wsgi_str(fallback_host) or DEFAULT_SERVER_NAME
 
     port = environ.get("HTTP_X_FORWARDED_PORT", "")
     if not port.isdigit():
@@ -321,7 +405,7 @@ def trusted_client_address(environ: dict[str, Any], trusted_proxies: int) -> str
             break
     index = position - trusted_proxies
     if index < 0 or not entries[index]:
-        get_logger().warning(
+        logger.warning(
             "trusted_proxies is %d but X-Forwarded-For %r has no entry that far "
             "left of the address AWS observed; using %s. Check the number of "
             "proxies in front of AWS.",

@@ -1,122 +1,43 @@
-"""``make_lambda_handler``: a WSGI application in, a Lambda handler out."""
+"""``make_lambda_handler``: a WSGI application in, a Lambda handler out.
+
+The data path of one invocation: the registry names the front of the event,
+that front's format turns it into a WSGI environ, the application runs into a
+buffered response, and the format turns the response into the Lambda result.
+"""
 
 from __future__ import annotations
 
+import logging
 from binascii import Error as BinasciiError
 from time import perf_counter
+from typing import TYPE_CHECKING
+from typing import Any
+from typing import Callable
 
+from apig_wsgi.access_log import log_access
 from apig_wsgi.environ import request_path
 from apig_wsgi.environ import trusted_client_address
 from apig_wsgi.errors import FailureStatusError
 from apig_wsgi.errors import InvalidEventError
-from apig_wsgi.formats.alb import AlbFormat
-from apig_wsgi.formats.base import EventFormat
-from apig_wsgi.formats.edge import EdgeFormat
-from apig_wsgi.formats.http_v2 import HttpV2Format
-from apig_wsgi.formats.lattice import LatticeV1Format
-from apig_wsgi.formats.lattice import LatticeV2Format
-from apig_wsgi.formats.rest import HttpV1Format
-from apig_wsgi.formats.rest import RestFormat
-from apig_wsgi.log import get_logger
+from apig_wsgi.formats.registry import FORMATS
+from apig_wsgi.formats.registry import detect_format
 from apig_wsgi.options import build_options
 from apig_wsgi.response import BufferedResponse
 from apig_wsgi.response import run_wsgi_app
 
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Collection
     from collections.abc import Iterable
-    from typing import Any
-    from typing import Callable
 
+    from apig_wsgi.formats.base import EventFormat
     from apig_wsgi.options import NonHttpHandler
+    from apig_wsgi.options import Options
     from apig_wsgi.response import WSGIApp
 
-    LambdaHandler = Callable[[dict[str, Any], Any], Any]
+#: Any Lambda handler: a function of the event and the context.
+HandlerFunction = Callable[[dict[str, Any], Any], Any]
 
-FORMAT_CLASSES: tuple[type[EventFormat], ...] = (
-    RestFormat,
-    HttpV1Format,
-    HttpV2Format,
-    AlbFormat,
-    LatticeV1Format,
-    LatticeV2Format,
-    EdgeFormat,
-)
-
-
-def detect_format(event: object) -> str | None:
-    """Name the HTTP format of ``event``; None when it is not an HTTP event.
-
-    Raises ``InvalidEventError`` for events that look like HTTP events of a
-    known front but cannot be one (a wrong version, say).
-    """
-    if not isinstance(event, dict):
-        return None
-    if "httpMethod" in event:
-        request_context = event.get("requestContext")
-        if isinstance(request_context, dict) and "elb" in request_context:
-            return "alb"
-        return "http-v1" if "version" in event else "rest"
-    if "rawPath" in event:
-        version = event.get("version")
-        if version == "2.0":
-            return "http-v2"
-        raise InvalidEventError(
-            f"Unknown version {version!r} for an event with rawPath; "
-            "expected '2.0' (HTTP API payload 2.0 or a Function URL)."
-        )
-    if "Records" in event:
-        records = event["Records"]
-        first = records[0] if isinstance(records, list) and records else None
-        if not (isinstance(first, dict) and "cf" in first):
-            return None
-        if isinstance(first["cf"], dict) and "request" in first["cf"]:
-            return "edge"
-        raise InvalidEventError(
-            "The event is from CloudFront but is not a Lambda@Edge request "
-            "(no Records[0].cf.request): only viewer-request and origin-request "
-            "triggers can be handled."
-        )
-    if "method" in event:
-        if "raw_path" in event:
-            return "lattice-v1"
-        if "path" in event:
-            version = event.get("version")
-            if version == "2.0":
-                return "lattice-v2"
-            raise InvalidEventError(
-                f"Unknown version {version!r} for a VPC Lattice event; expected '2.0'."
-            )
-    return None
-
-
-def not_http_message(event: object) -> str:
-    if not isinstance(event, dict):
-        return (
-            f"Expected the event to be a JSON object, got {type(event).__name__}. "
-            "Pass non_http_handler to handle direct invocations."
-        )
-    keys = ", ".join(repr(key) for key in list(event)[:8]) or "no keys"
-    return (
-        f"Unknown event format with {keys}: not an event from API Gateway, a "
-        "Function URL, an ALB, VPC Lattice or Lambda@Edge. Pass non_http_handler "
-        "to handle other events."
-    )
-
-
-def describe_malformation(exc: Exception) -> str:
-    if isinstance(exc, KeyError):
-        return f"missing key {exc.args[0]!r}"
-    return str(exc)
-
-
-def internal_server_error() -> BufferedResponse:
-    return BufferedResponse.complete(
-        "500 Internal Server Error",
-        [("Content-Type", "text/plain; charset=utf-8")],
-        b"Internal Server Error",
-    )
+logger = logging.getLogger(__name__)
 
 
 def make_lambda_handler(
@@ -137,7 +58,7 @@ def make_lambda_handler(
     payload 1.0 (REST and HTTP API 1.0), where the API must list the types in
     its binaryMediaTypes first. ``non_binary_content_type_prefixes`` replaces
     the content types that stay text. The keyword-only options are described
-    in the README.
+    in the documentation.
     """
     options = build_options(
         {
@@ -151,58 +72,39 @@ def make_lambda_handler(
             "trusted_proxies": trusted_proxies,
         }
     )
-    formats = {cls.name: cls(options) for cls in FORMAT_CLASSES}
-    other_events = options.non_http_handler
-    assert not isinstance(other_events, str)  # build_options imported it
-    catch = options.catch_exceptions
-    failure_codes = options.failure_status_codes
-    access_log_style = options.access_log
-    if access_log_style:
-        # Imported only when asked for: it brings the context object along.
-        from apig_wsgi.access_log import log_access
-    proxies = options.trusted_proxies
+    return LambdaHandler(wsgi_app, options)
 
-    def handler(event: dict[str, Any], context: Any) -> Any:
-        name = detect_format(event)
-        if name is None:
-            if other_events is not None:
-                return other_events(event, context)
-            raise InvalidEventError(not_http_message(event))
-        event_format = formats[name]
-        try:
-            environ = event_format.environ(event, context)
-        except InvalidEventError:
-            raise
-        except (KeyError, TypeError, AttributeError, ValueError, BinasciiError) as exc:
-            raise InvalidEventError(
-                f"Malformed {name} event: {describe_malformation(exc)}"
-            ) from exc
-        if proxies and name != "edge":
-            environ["REMOTE_ADDR"] = trusted_client_address(environ, proxies)
 
-        started = perf_counter() if access_log_style else 0.0
-        try:
-            response = run_wsgi_app(wsgi_app, environ)
-        except Exception:
-            if not catch:
-                raise
-            get_logger().exception(
-                "Exception in the WSGI application for %s %s; sent a 500 response.",
-                environ["REQUEST_METHOD"],
-                request_path(environ),
-            )
-            response = internal_server_error()
+class LambdaHandler:
+    """A Lambda handler that runs a WSGI application for every HTTP event.
+
+    Make one with ``make_lambda_handler``; call it with ``(event, context)``.
+    """
+
+    def __init__(self, wsgi_app: WSGIApp, options: Options) -> None:
+        self.wsgi_app = wsgi_app
+        self.options = options
+        # Everything that does not depend on the event is decided here.
+        self.formats = {format: format(options) for format in FORMATS}
+
+    def __call__(self, event: dict[str, Any], context: Any) -> Any:
+        event_format = self.event_format(event)
+        if event_format is None:
+            return self.handle_other(event, context)
+        environ = self.environ(event_format, event, context)
+        started = perf_counter()
+        response = self.run(environ)
         result = event_format.respond(response, environ)
-
-        if access_log_style:
+        options = self.options
+        if options.access_log:
             log_access(
                 environ,
                 response.status_code,
                 sum(len(chunk) for chunk in response.chunks),
                 (perf_counter() - started) * 1000,
-                access_log_style,
+                options.access_log,
             )
-        if failure_codes and response.status_code in failure_codes:
+        if response.status_code in options.failure_status_codes:
             raise FailureStatusError(
                 response.status,
                 environ["REQUEST_METHOD"],
@@ -211,4 +113,81 @@ def make_lambda_handler(
             )
         return result
 
-    return handler
+    def event_format(self, event: Any) -> EventFormat | None:
+        """The format of the front ``event`` comes from, None for other events."""
+        format = detect_format(event)
+        return None if format is None else self.formats[format]
+
+    def handle_other(self, event: Any, context: Any) -> Any:
+        """Answer an event that is not an HTTP request, with non_http_handler."""
+        non_http_handler = self.options.non_http_handler
+        if non_http_handler is None:
+            raise InvalidEventError(not_http_message(event))
+        return non_http_handler(event, context)
+
+    def environ(
+        self, event_format: EventFormat, event: dict[str, Any], context: Any
+    ) -> dict[str, Any]:
+        """The WSGI environ for ``event``; ``InvalidEventError`` if it is malformed."""
+        try:
+            environ = event_format.environ(event, context)
+        except InvalidEventError:
+            raise
+        except (KeyError, TypeError, AttributeError, ValueError, BinasciiError) as exc:
+            raise InvalidEventError(
+                f"Malformed {event_format.name} event: {describe_malformation(exc)}"
+            ) from exc
+        proxies = self.options.trusted_proxies
+        # Lambda@Edge's clientIp is the viewer's address already.
+        if proxies and event_format.name != "edge":
+            environ["REMOTE_ADDR"] = trusted_client_address(environ, proxies)
+        return environ
+
+    def run(self, environ: dict[str, Any]) -> BufferedResponse:
+        """Run the application; with catch_exceptions, its errors become a 500."""
+        try:
+            return run_wsgi_app(self.wsgi_app, environ)
+        except Exception:
+            if not self.options.catch_exceptions:
+                raise
+            log_application_error(environ)
+            return internal_server_error()
+
+
+def log_application_error(
+    environ: dict[str, Any], error: BaseException | None = None
+) -> None:
+    logger.error(
+        "Exception in the WSGI application for %s %s; sent a 500 response.",
+        environ["REQUEST_METHOD"],
+        request_path(environ),
+        exc_info=error or True,
+    )
+
+
+def not_http_message(event: object) -> str:
+    if not isinstance(event, dict):
+        return (
+            f"Expected the event to be a JSON object, got {type(event).__name__}. "
+            "Pass non_http_handler to handle direct invocations."
+        )
+    keys = ", ".join(f"{key!r:.40}" for key in list(event)[:8]) or "no keys"
+    return (
+        f"Unknown event format with {keys}: not an event from API Gateway, a "
+        "Function URL, an ALB, VPC Lattice or Lambda@Edge. Pass non_http_handler "
+        "to handle other events."
+    )
+
+
+def describe_malformation(exc: Exception) -> str:
+    if isinstance(exc, KeyError):
+        return f"missing key {exc.args[0]!r}"
+    return f"{exc!s:.200}"
+
+
+def internal_server_error() -> BufferedResponse:
+    return BufferedResponse.complete(
+        "500 Internal Server Error",
+        [("Content-Type", "text/plain; charset=utf-8")],
+        b"Internal Server Error",
+    )

@@ -9,8 +9,8 @@ import sys
 from typing import Any
 from typing import Callable
 
+from apig_wsgi.handler import HandlerFunction
 from apig_wsgi.handler import make_lambda_handler
-from apig_wsgi.testing.client import LambdaHandler
 
 KINDS = ("auto", "wsgi", "handler")
 
@@ -21,7 +21,7 @@ class LoadError(Exception):
 
 def load_handler(
     spec: str, kind: str = "auto", **options: Any
-) -> tuple[LambdaHandler, str]:
+) -> tuple[HandlerFunction, str]:
     """Import ``spec`` and return ``(lambda_handler, kind)``.
 
     ``kind`` is "wsgi" (wrap the object with ``make_lambda_handler(obj,

@@ -6,9 +6,10 @@ case with the ``APIG_WSGI_`` prefix, so all three front doors share this module.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 # Importing apig_wsgi is part of every cold start, so this module avoids
 # dataclasses, typing and collections at run time.
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
     from typing import Any

@@ -71,6 +71,11 @@ IMPORTS = {
     "mangum + a2wsgi": "from mangum import Mangum; from a2wsgi import WSGIMiddleware",
 }
 RSS_WORKLOADS = ("tiny-rest", "binary-out")
+MEMORY_WORKLOADS = {
+    "large-text": "peak extra memory for a 5.9 MB text response, x body",
+    "large-binary": "peak extra memory for a 4.4 MB binary response, x body",
+}
+MEMORY_TARGET = 1.5
 
 
 def log(message: str) -> None:
@@ -259,6 +264,18 @@ def table_rows(results: dict[str, Any], marks: dict[str, int]) -> list[list[str]
                 ),
             ]
         )
+    for workload, label in MEMORY_WORKLOADS.items():
+        table.append(
+            [
+                label,
+                *(
+                    f"{results[a]['memory'][workload]:.2f}"
+                    if workload in results[a].get("memory", {})
+                    else "—"
+                    for a in adapters
+                ),
+            ]
+        )
     return table
 
 
@@ -363,6 +380,11 @@ def targets(results: dict[str, Any]) -> list[str]:
                 f"- peak RSS after 1000 x {workload}: ≤ {RELEASED}"
                 f" ({theirs_kib / 1024:.1f} MiB) — {mine_kib / 1024:.1f} MiB {verdict}"
             )
+    for workload, label in MEMORY_WORKLOADS.items():
+        ratio = results[OURS].get("memory", {}).get(workload)
+        if ratio is not None:
+            verdict = "met" if ratio <= MEMORY_TARGET else "MISSED"
+            lines.append(f"- {label}: ≤ {MEMORY_TARGET}x — {ratio:.2f}x {verdict}")
     return lines
 
 
@@ -453,6 +475,14 @@ def main(argv: list[str] | None = None) -> int:
                 ],
                 prefix,
             )["maxrss_kib"]
+        entry["memory"] = {
+            workload: worker(
+                python,
+                ["memory", "--adapter", adapter, "--workload", workload],
+                prefix,
+            )["peak_extra_ratio"]
+            for workload in MEMORY_WORKLOADS
+        }
         entry["versions"] = versions(python)
         entry["python"] = python
         results[adapter] = entry

@@ -18,12 +18,15 @@ import statistics
 import sys
 import time
 import traceback
+import tracemalloc
 from typing import Any
 from typing import Callable
 
 import adapters
+from workloads import MEMORY_BODIES
 from workloads import App
 from workloads import Workload
+from workloads import build_memory_workloads
 from workloads import build_workloads
 from workloads import make_app
 from workloads import make_floor
@@ -174,6 +177,36 @@ def cmd_rss(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_memory(args: argparse.Namespace) -> int:
+    """Peak memory that answering one large response adds, over the body's size.
+
+    Measured with tracemalloc around one call, after a first call has warmed
+    every cache, so it counts what the adapter allocates for the response.
+    """
+    adapters.django_settings_for(args.adapter)
+    workload = next(w for w in build_memory_workloads() if w.name == args.workload)
+    app = make_app(workload.app_kind)
+    if args.adapter == "floor":
+        call = make_floor(workload, app)
+    else:
+        handler, _ = adapters.build_handler(args.adapter, workload, app)
+        event = workload.event
+        context = adapters.LambdaContext()
+
+        def call() -> Any:
+            return handler(event, context)
+
+    call()
+    tracemalloc.start()
+    result = call()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    del result
+    body = MEMORY_BODIES[workload.name]
+    json.dump({"peak_extra_ratio": peak / len(body)}, sys.stdout)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -188,9 +221,14 @@ def main(argv: list[str] | None = None) -> int:
     rss.add_argument("--adapter", required=True)
     rss.add_argument("--workload", required=True)
     rss.add_argument("--count", type=int, default=1000)
+    memory = sub.add_parser("memory")
+    memory.add_argument("--adapter", required=True)
+    memory.add_argument("--workload", required=True)
     args = parser.parse_args(argv)
     if args.command == "time":
         return cmd_time(args)
+    if args.command == "memory":
+        return cmd_memory(args)
     return cmd_rss(args)
 
 

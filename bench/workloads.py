@@ -35,6 +35,11 @@ TEXT_BODY = (_TEXT_LINE * (MIB // len(_TEXT_LINE.encode()) + 1)).encode()[:MIB]
 # Cut on a character boundary so the body stays valid UTF-8.
 TEXT_BODY = TEXT_BODY.decode("utf-8", "ignore").encode("utf-8")
 UPLOAD_BODY = bytes(reversed(BINARY_BODY))
+# The memory rows: responses whose JSON comes close to Lambda's 6 MB limit.
+LARGE_TEXT_BODY = (b"<p>Plain ASCII text, as HTML pages mostly are.</p>\n" * 120_000)[
+    :5_900_000
+]
+LARGE_BINARY_BODY = _rng.randbytes(4_400_000)
 
 
 @dataclass
@@ -81,6 +86,12 @@ def plain_app(record: dict[str, Any] | None = None) -> App:
         elif path == "/text":
             headers = [("Content-Type", "text/plain; charset=utf-8")]
             body = TEXT_BODY
+        elif path == "/large-text":
+            headers = [("Content-Type", "text/html; charset=utf-8")]
+            body = LARGE_TEXT_BODY
+        elif path == "/large-image":
+            headers = [("Content-Type", "image/png")]
+            body = LARGE_BINARY_BODY
         elif path == "/upload":
             headers = [("Content-Type", "text/plain; charset=utf-8")]
             body = b"received %d bytes\n" % len(body_in)
@@ -455,6 +466,40 @@ def build_workloads() -> list[Workload]:
         )
     )
     return workloads
+
+
+def build_memory_workloads() -> list[Workload]:
+    """The large responses whose peak memory is measured (not timed)."""
+    headers = _tiny_headers(lower=False)
+    return [
+        Workload(
+            name,
+            label,
+            _rest_event("GET", path, headers, []),
+            _environ("GET", path, "", headers),
+            "wsgi",
+            codec=codec,
+        )
+        for name, label, path, codec, body in (
+            (
+                "large-text",
+                "5.9 MB text response",
+                "/large-text",
+                "utf8-out",
+                LARGE_TEXT_BODY,
+            ),
+            (
+                "large-binary",
+                "4.4 MB binary response",
+                "/large-image",
+                "b64-out",
+                LARGE_BINARY_BODY,
+            ),
+        )
+    ]
+
+
+MEMORY_BODIES = {"large-text": LARGE_TEXT_BODY, "large-binary": LARGE_BINARY_BODY}
 
 
 def make_floor(workload: Workload, app: App) -> Callable[[], Any]:

@@ -4,7 +4,7 @@
 # example/.venv and installs this repository and the example's requirements.
 #
 # Extra arguments go to `python -m apig_wsgi serve`, e.g. another front:
-#   bash scripts/run-example.sh --format alb-multi
+#   bash scripts/run-example.sh --format alb --multi-value-headers
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo_dir="$PWD"

@@ -57,3 +57,36 @@ def test_text_line(caplog: pytest.LogCaptureFixture) -> None:
     message = record.getMessage()
     assert message.startswith("GET /café 201 8B ")
     assert message.endswith("ms request_id=None aws_request_id=None")
+
+
+def test_text_line_escapes_control_characters(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    event = load_event("aws-lambda-go/apigw-request.json")
+    event["path"] = "/x%0D%0AINFO GET /admin 200%09%5C%C2%85%E2%80%A8"
+    event["requestContext"]["requestId"] = "id\nforged"
+    handler = make_lambda_handler(APP, access_log="text")
+    with caplog.at_level(logging.INFO, logger="apig_wsgi"):
+        handler(event, FakeContext())
+    [record] = access_records(caplog)
+    message = record.getMessage()
+    assert message.startswith(
+        "POST /x\\r\\nINFO GET /admin 200\\t\\\\\\x85\\u2028 201 8B "
+    )
+    assert message.endswith(
+        "ms request_id=id\\nforged aws_request_id=c6af9ac6-7b61-11e6-9a41-93e8deadbeef"
+    )
+    assert len(message.splitlines()) == 1
+
+
+def test_json_line_keeps_the_values_unchanged(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    event = load_event("aws-lambda-go/apigw-request.json")
+    event["path"] = "/x%0D%0Ay"
+    handler = make_lambda_handler(APP, access_log="json")
+    with caplog.at_level(logging.INFO, logger="apig_wsgi"):
+        handler(event, FakeContext())
+    [record] = access_records(caplog)
+    assert json.loads(record.getMessage())["path"] == "/x\r\ny"
+    assert len(record.getMessage().splitlines()) == 1

@@ -216,7 +216,7 @@ class TestInvoke:
             "--event",
             str(SAMPLE),
             "--format",
-            "url",
+            "function-url",
             "--decoded",
         )
         assert (code, err) == (0, "")
@@ -425,6 +425,15 @@ class TestServe:
             "Error: Format 'alb' has no stages, got stage 'v'.\n",
         )
 
+    @pytest.mark.parametrize("value", ["0", "-1", "soon", "inf", "nan"])
+    def test_bad_read_timeout(
+        self, capsys: pytest.CaptureFixture[str], value: str
+    ) -> None:
+        assert usage_error(capsys, "serve", APP, "--read-timeout", value) == (
+            "apig-wsgi serve: error: argument --read-timeout: must be a positive "
+            f"number of seconds, not {value!r}"
+        )
+
     def test_ctrl_c_stops_the_server_in_process(
         self, capsys: pytest.CaptureFixture[str]
     ) -> None:
@@ -467,6 +476,8 @@ class TestServe:
                     "--binary-media-types",
                     "image/*",
                     "*/*",
+                    "--read-timeout",
+                    "5",
                 ]
             )
         finally:
@@ -500,7 +511,7 @@ def test_signal_stops_the_server_subprocess(stop_signal: signal.Signals) -> None
     try:
         first = process.stderr.readline()
         url = first.rstrip().rpartition(" ")[2]
-        assert first == f"Serving {APP} (wsgi) as http events on {url}\n"
+        assert first == f"Serving {APP} (wsgi) as http-v2 events on {url}\n"
         with urllib.request.urlopen(url + "sub?x=1", timeout=30) as response:
             assert json.loads(response.read())["query_string"] == "x=1"
         process.send_signal(stop_signal)
@@ -516,6 +527,41 @@ def test_signal_stops_the_server_subprocess(stop_signal: signal.Signals) -> None
     assert lines[0] == "Press Ctrl-C to stop."
     assert re.fullmatch(r'.* 127\.0\.0\.1 "GET /sub\?x=1 HTTP/1\.1" 201 \d+', lines[1])
     assert lines[2:] == ["Stopped."]
+
+
+def test_read_timeout_closes_idle_connections_subprocess() -> None:
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "apig_wsgi",
+            "serve",
+            APP,
+            "--port",
+            "0",
+            "--read-timeout",
+            "0.2",
+        ],
+        cwd=ROOT,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stderr is not None
+    try:
+        url = process.stderr.readline().rstrip().rpartition(" ")[2]
+        port = int(url.rpartition(":")[2].rstrip("/"))
+        with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+            # The server closes the connection; the client's timeout is longer.
+            assert sock.recv(1) == b""
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=60) == 0
+        rest = process.stderr.read()
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        process.stderr.close()
+    assert re.search(r" 127\.0\.0\.1 Request timed out: ", rest)
 
 
 def test_console_script() -> None:
@@ -543,3 +589,59 @@ def test_main_module_exposes_main() -> None:
     import apig_wsgi.__main__
 
     assert apig_wsgi.__main__.main is main
+
+
+def test_stream_needs_a_wsgi_app(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["serve", "--stream", "tests.testing.apps:lambda_handler"])
+    assert (code, capsys.readouterr().err) == (
+        1,
+        "Error: --stream needs a WSGI application, and "
+        "tests.testing.apps:lambda_handler is a Lambda handler.\n",
+    )
+
+
+def test_serve_stream_subprocess(tmp_path: Path) -> None:
+    app = "tests.runtime.apps:barrier_app"
+    release = tmp_path / "release"
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "apig_wsgi",
+            "serve",
+            app,
+            "--port",
+            "0",
+            "--format",
+            "function-url",
+            "--stream",
+        ],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "BARRIER_FILE": str(release),
+            "CLOSE_MARKER": str(tmp_path / "closed"),
+        },
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stderr is not None
+    try:
+        first = process.stderr.readline()
+        url = first.rstrip().rpartition(" ")[2]
+        with urllib.request.urlopen(url + "feed", timeout=30) as response:
+            assert response.headers["Transfer-Encoding"] == "chunked"
+            # The app sends the second event only once this one was read.
+            assert response.read1() == b"data: one\n\n"
+            release.write_text("go")
+            assert response.read() == b"data: released\n\n"
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=60) == 0
+        rest = process.stderr.read()
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        process.stderr.close()
+    assert first == f"Serving {app} (wsgi) as function-url events on {url}\n"
+    assert re.search(r'"GET /feed HTTP/1\.1" 200 27 \(streamed\)', rest)

@@ -12,7 +12,10 @@ from apig_wsgi import environ
 from apig_wsgi import make_lambda_handler
 from apig_wsgi.environ import environ_key
 from apig_wsgi.environ import last_forwarded_for
+from tests.utils import FRONT_SAMPLES
+from tests.utils import front_event
 from tests.utils import load_event
+from tests.utils import set_headers
 from tests.utils import validated_echo_app
 
 
@@ -195,3 +198,66 @@ def test_strict_b64decode_agrees_with_the_standard_library(text: str) -> None:
     except binascii.Error:
         return
     assert decoded == base64.b64decode(text, validate=True)
+
+
+class TestUnderscoreHeaders:
+    """Header names with underscores never reach the app, on any front."""
+
+    def run(self, front: str, pairs: list[tuple[str, str]]) -> dict[str, Any]:
+        event = front_event(front)
+        set_headers(front, event, pairs)
+        environ: dict[str, Any] = json.loads(
+            make_lambda_handler(validated_echo_app)(event, None)["body"]
+        )
+        return environ
+
+    @pytest.mark.parametrize("front", sorted(FRONT_SAMPLES))
+    @pytest.mark.parametrize("spoof_first", [True, False])
+    def test_underscore_names_cannot_pose_as_proxy_headers(
+        self, front: str, spoof_first: bool, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        genuine = [
+            ("Host", "example.com"),
+            ("X-Forwarded-For", "203.0.113.9"),
+            ("X-Forwarded-Proto", "https"),
+            ("X-Auth-User", "alice"),
+        ]
+        spoofed = [
+            ("x_forwarded_for", "6.6.6.6"),
+            ("x_forwarded_proto", "http"),
+            ("X-Auth_User", "mallory"),
+            ("content_type", "text/evil"),
+        ]
+        pairs = spoofed + genuine if spoof_first else genuine + spoofed
+        environ = self.run(front, pairs)
+        headers = {key: value for key, value in environ.items() if "FORWARD" in key}
+        assert headers == {
+            "HTTP_X_FORWARDED_FOR": "203.0.113.9",
+            "HTTP_X_FORWARDED_PROTO": "https",
+        }
+        assert environ["HTTP_X_AUTH_USER"] == "alice"
+        assert "CONTENT_TYPE" not in environ
+        assert environ["wsgi.url_scheme"] == "https"
+        if front != "edge":  # CloudFront's clientIp, not a header
+            assert environ["REMOTE_ADDR"] != "6.6.6.6"
+        assert caplog.messages == [
+            "Dropped the request headers 'x_forwarded_for', 'x_forwarded_proto', "
+            "'X-Auth_User', 'content_type': header names may only hold letters, "
+            "digits and !#$%&'*+-.^`|~ (no underscores), so that they cannot pose "
+            "as the headers the front sets."
+        ]
+
+    @pytest.mark.parametrize(
+        "name", ["X Space", "X:Colon", "Ho\u017ft", "x-forwarded-\u0131p", ""]
+    )
+    def test_names_that_are_not_tokens_are_dropped(
+        self, name: str, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        # "\u017f".upper() is "S": without the check, "Ho\u017ft" would be HTTP_HOST.
+        environ = self.run("http-v2", [("Host", "example.com"), (name, "evil")])
+        assert environ["HTTP_HOST"] == "example.com"
+        assert [key for key in environ if key.startswith("HTTP_")] == ["HTTP_HOST"]
+        assert len(caplog.records) == 1
+
+    def test_environ_key_of_a_dropped_name_is_none(self) -> None:
+        assert environ_key("X_Forwarded_For") is None

@@ -17,6 +17,8 @@ from hypothesis import strategies as st
 
 from apig_wsgi import InvalidEventError
 from apig_wsgi import make_lambda_handler
+from tests.utils import FRONT_SAMPLES
+from tests.utils import front_event
 from tests.utils import load_event
 from tests.utils import validated_echo_app
 
@@ -148,3 +150,83 @@ def test_corrupted_events_raise_only_the_documented_error(
             target[key] = data.draw(json_values)
     with contextlib.suppress(InvalidEventError):
         make_lambda_handler(body_echo_app)(event, None)
+
+
+any_value = st.one_of(
+    st.text(max_size=20),
+    st.binary(max_size=10),
+    st.integers(),
+    st.none(),
+    st.lists(st.text(max_size=3), max_size=2),
+)
+header_lines = st.lists(
+    st.one_of(
+        st.tuples(st.text(max_size=12), st.text(max_size=30)),
+        st.tuples(any_value, any_value),
+        st.tuples(st.just("Set-Cookie"), st.text(max_size=30)),
+    ),
+    max_size=6,
+)
+status_lines = st.one_of(
+    st.text(max_size=20),
+    st.from_regex(r"\A[0-9]{3} [ -~]{0,10}\Z"),
+    st.builds(lambda code, reason: f"{code} {reason}", st.integers(0, 999), st.text()),
+    any_value,
+)
+large_text = st.builds(
+    lambda piece, count: piece * count,
+    st.sampled_from([b"a", b'"', b"\x01", "\u00e9".encode(), "\U0001f600".encode()]),
+    st.integers(0, 1_700_000),
+)
+bodies = st.one_of(st.binary(max_size=300), large_text)
+LIMITS = {"alb": 1024 * 1024, "alb-multi": 1024 * 1024, "edge": 40 * 1024}
+
+
+def strings_in(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for key, item in value.items() for s in [key, *strings_in(item)]]
+    if isinstance(value, list):
+        return [s for item in value for s in strings_in(item)]
+    return []
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow], max_examples=150, deadline=None)
+@given(
+    front=st.sampled_from(sorted(FRONT_SAMPLES)),
+    status=status_lines,
+    headers=header_lines,
+    body=bodies,
+    large_header=st.one_of(st.none(), large_text),
+    content_type=st.sampled_from(["text/plain", "image/png"]),
+)
+def test_app_responses_always_give_a_result_aws_accepts(
+    front: str,
+    status: Any,
+    headers: list[tuple[Any, Any]],
+    body: bytes,
+    large_header: bytes | None,
+    content_type: str,
+) -> None:
+    header_list = [("Content-Type", content_type), *headers]
+    if large_header is not None:
+        header_list.append(("X-Large", large_header.decode()))
+
+    def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        start_response(status, header_list)
+        return [body]
+
+    handler = make_lambda_handler(app, binary_support=True, catch_exceptions=True)
+    result = handler(front_event(front), None)
+    escaped = json.dumps(result)
+    as_utf8 = json.dumps(result, ensure_ascii=False).encode("utf-8")
+    limit = LIMITS.get(front, 6 * 1024 * 1024)
+    if front == "edge":
+        limit = 40 * 1024  # the sample is a viewer-request trigger
+    if len(escaped) > limit:
+        raise AssertionError(f"{len(escaped)} bytes for {front}, over {limit}")
+    assert len(as_utf8) <= len(escaped)
+    for text in strings_in({k: v for k, v in result.items() if k != "body"}):
+        assert "\r" not in text
+        assert "\n" not in text

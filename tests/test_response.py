@@ -172,14 +172,42 @@ def test_str_body_chunk_is_rejected() -> None:
     )
 
 
-@pytest.mark.parametrize("status", ["200", "OK", "2000 OK", "abc OK", "200 "])
+@pytest.mark.parametrize(
+    "status",
+    [
+        "200",
+        "OK",
+        "2000 OK",
+        "abc OK",
+        "200 ",
+        "999 Weird",
+        "099 Too low",
+        "\u00b200 OK",
+        "200 OK\r\nX-Injected: 1",
+        "200 OK\n",
+        "200 \u2603",
+    ],
+)
 def test_invalid_status(status: str) -> None:
     def app(environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
         start_response(status, [])
         return []
 
-    with pytest.raises(ValueError, match="Invalid WSGI status"):
+    with pytest.raises(ValueError) as excinfo:
         call(app)
+    assert str(excinfo.value) == (
+        f"Invalid WSGI status {status!r}: expected three digits from 100 to 599, "
+        "a space and a reason without control characters, e.g. '200 OK'."
+    )
+
+
+@pytest.mark.parametrize("status", ["100 Continue", "599 Custom", "200 Ok\tthen"])
+def test_status_edges_are_accepted(status: str) -> None:
+    def app(environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
+        start_response(status, [])
+        return []
+
+    assert call(app)["statusCode"] == int(status[:3])
 
 
 def test_status_not_a_string() -> None:
@@ -194,14 +222,136 @@ def test_status_not_a_string() -> None:
     )
 
 
-def test_invalid_status_message() -> None:
+def call_with_headers(headers: Any) -> dict[str, Any]:
     def app(environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
-        start_response("OK", [])
-        return []
+        start_response("200 OK", headers)
+        return [b"body"]
 
+    return call(app)
+
+
+@pytest.mark.parametrize(
+    ("headers", "message"),
+    [
+        (
+            {"Content-Type": "text/plain"},
+            "The WSGI response headers must be a list of (name, value) tuples, "
+            "not dict: {'Content-Type': 'text/plain'}",
+        ),
+        (
+            "Content-Type: text/plain",
+            "The WSGI response headers must be a list of (name, value) tuples, "
+            "not str: 'Content-Type: text/plain'",
+        ),
+        (
+            ["Content-Type"],
+            "Each WSGI response header must be a (name, value) tuple, "
+            "not 'Content-Type'",
+        ),
+        (
+            [("Content-Type", "text/plain", "extra")],
+            "Each WSGI response header must be a (name, value) tuple, "
+            "not ('Content-Type', 'text/plain', 'extra')",
+        ),
+        (
+            [(b"Content-Type", "text/plain")],
+            "The WSGI response header name b'Content-Type' is a bytes; "
+            "PEP 3333 requires a str.",
+        ),
+        (
+            [(5, "text/plain")],
+            "The WSGI response header name 5 is a int; PEP 3333 requires a str.",
+        ),
+        (
+            [("Content-Type", b"text/plain")],
+            "The WSGI response header 'Content-Type' has a value of type bytes; "
+            "PEP 3333 requires a str: b'text/plain'",
+        ),
+        (
+            [("X-Count", 5)],
+            "The WSGI response header 'X-Count' has a value of type int; "
+            "PEP 3333 requires a str: 5",
+        ),
+    ],
+)
+def test_headers_of_wrong_type_are_refused(headers: Any, message: str) -> None:
+    with pytest.raises(TypeError) as excinfo:
+        call_with_headers(headers)
+    assert str(excinfo.value) == message
+
+
+@pytest.mark.parametrize(
+    "name", ["X-Injected\r\nSet-Cookie", "X Space", "X:Colon", "", "X-\u00e9"]
+)
+def test_invalid_header_names_are_refused(name: str) -> None:
     with pytest.raises(ValueError) as excinfo:
-        call(app)
-    assert str(excinfo.value) == "Invalid WSGI status 'OK': expected e.g. '200 OK'."
+        call_with_headers([(name, "1")])
+    assert str(excinfo.value) == (
+        f"Invalid WSGI response header name {name!r}: a header name is letters, "
+        "digits and !#$%&'*+-.^_`|~ only."
+    )
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "a\r\nSet-Cookie: admin=1",
+        "a\nb",
+        "a\rb",
+        "nul\x00",
+        "del\x7f",
+        "snowman \u2603",
+        "lone \ud800",
+    ],
+)
+def test_invalid_header_values_are_refused(value: str) -> None:
+    with pytest.raises(ValueError) as excinfo:
+        call_with_headers([("X-Reflected", value)])
+    assert str(excinfo.value) == (
+        f"Invalid value for the WSGI response header 'X-Reflected': {value!r}. "
+        "PEP 3333 allows no control characters (such as CR or LF) and only "
+        "latin-1 characters."
+    )
+
+
+def test_valid_headers_pass_unchanged() -> None:
+    headers = [
+        ("Content-Type", "text/plain"),
+        ("X_Underscore", "tab\tand latin-1 caf\u00e9"),
+        ("X-Empty", ""),
+    ]
+    assert call_with_headers(tuple(headers))["headers"] == {
+        "content-type": "text/plain",
+        "x_underscore": "tab\tand latin-1 caf\u00e9",
+        "x-empty": "",
+    }
+
+
+def test_list_headers_are_accepted() -> None:
+    result = call_with_headers([["Content-Type", "text/plain"]])
+    assert result["headers"] == {"content-type": "text/plain"}
+
+
+def test_invalid_header_becomes_logged_500_with_catch_exceptions(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    def app(environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
+        start_response("200 OK", [("Location", "/next\r\nX-Injected: 1")])
+        return [b""]
+
+    result = make_lambda_handler(app, catch_exceptions=True)(EVENT, None)
+    assert result == {
+        "statusCode": 500,
+        "headers": {"content-type": "text/plain; charset=utf-8"},
+        "cookies": [],
+        "body": "Internal Server Error",
+        "isBase64Encoded": False,
+    }
+    [record] = caplog.records
+    assert record.exc_info is not None
+    assert str(record.exc_info[1]).startswith(
+        "Invalid value for the WSGI response header 'Location'"
+    )
 
 
 def test_application_exception_propagates() -> None:

@@ -8,6 +8,7 @@ from typing import Callable
 from wsgiref.validate import validator
 
 EVENTS_DIR = Path(__file__).parent / "events"
+OTHER_EVENTS_DIR = Path(__file__).parent / "other_events"
 
 StartResponse = Callable[..., Any]
 Environ = dict[str, Any]
@@ -16,6 +17,13 @@ Environ = dict[str, Any]
 def load_event(relative_path: str) -> dict[str, Any]:
     """Load a corpus sample; many of them start with a UTF-8 byte-order mark."""
     with (EVENTS_DIR / relative_path).open(encoding="utf-8-sig") as file:
+        event: dict[str, Any] = json.load(file)
+    return event
+
+
+def load_other_event(relative_path: str) -> dict[str, Any]:
+    """Load a sample of a non-HTTP event source from tests/other_events."""
+    with (OTHER_EVENTS_DIR / relative_path).open(encoding="utf-8") as file:
         event: dict[str, Any] = json.load(file)
     return event
 
@@ -56,3 +64,77 @@ class FakeContext:
 
     def get_remaining_time_in_millis(self) -> int:
         return 3000
+
+
+# One published sample per front, for tests that cover every front.
+FRONT_SAMPLES = {
+    "rest": "aws-lambda-go/apigw-request.json",
+    "http-v1": "aws-lambda-dotnet/values-get-all-httpapi-request.json",
+    "http-v2": "aws-lambda-go/apigw-v2-request-no-authorizer.json",
+    "function-url": "aws-lambda-go/lambda-urls-request.json",
+    "alb": "powertools-python/albEvent.json",
+    "alb-multi": "powertools-python/albMultiValueHeadersEvent.json",
+    "lattice-v1": "powertools-python/vpcLatticeEvent.json",
+    "lattice-v2": "powertools-python/vpcLatticeV2EventWithHeaders.json",
+    "edge": "aws-lambda-java-libs/cloudfront_event.json",
+}
+
+
+def front_event(front: str) -> dict[str, Any]:
+    """A fresh copy of the sample event of ``front`` (see FRONT_SAMPLES)."""
+    return load_event(FRONT_SAMPLES[front])
+
+
+def set_headers(
+    front: str, event: dict[str, Any], pairs: list[tuple[str, str]]
+) -> None:
+    """Replace the request headers of ``event`` (from ``front``) with ``pairs``.
+
+    Each front gets its own shape: repeated names are joined where the front
+    joins them and listed where it lists them, in the order given.
+    """
+    multi: dict[str, list[str]] = {}
+    for name, value in pairs:
+        multi.setdefault(name, []).append(value)
+    if front == "edge":
+        request = event["Records"][0]["cf"]["request"]
+        request["headers"] = {}
+        for name, value in pairs:
+            request["headers"].setdefault(name.lower(), []).append(
+                {"key": name, "value": value}
+            )
+    elif front in ("rest", "http-v1", "alb-multi"):
+        event["multiValueHeaders"] = multi
+        event["headers"] = {name: values[-1] for name, values in multi.items()}
+    elif front == "lattice-v2":
+        event["headers"] = multi
+    else:
+        event["headers"] = {name: ",".join(values) for name, values in multi.items()}
+
+
+def set_path(front: str, event: dict[str, Any], raw_path: str) -> None:
+    """Give ``event`` (from ``front``) the percent-encoded path ``raw_path``."""
+    if front == "edge":
+        event["Records"][0]["cf"]["request"]["uri"] = raw_path
+    elif front == "lattice-v1":
+        event["raw_path"] = raw_path
+    elif front in ("http-v2", "function-url"):
+        event["rawPath"] = raw_path
+    else:
+        event["path"] = raw_path
+
+
+def environ_seen(
+    event: dict[str, Any], context: Any = None, **options: Any
+) -> dict[str, Any]:
+    """The CGI variables the validated echo app saw for ``event``."""
+    from apig_wsgi import make_lambda_handler
+
+    result = make_lambda_handler(validated_echo_app, **options)(event, context)
+    body = result["body"]
+    if result.get("isBase64Encoded") or result.get("bodyEncoding") == "base64":
+        import base64
+
+        body = base64.b64decode(body)
+    environ: dict[str, Any] = json.loads(body)
+    return environ

@@ -2,40 +2,50 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from apig_wsgi import environ_keys
 from apig_wsgi.environ import add_multi_value_headers
 from apig_wsgi.environ import add_single_value_headers
 from apig_wsgi.environ import decode_path
 from apig_wsgi.environ import last_forwarded_for
 from apig_wsgi.environ import mapping
+from apig_wsgi.environ import request_method
 from apig_wsgi.environ import sequence
 from apig_wsgi.environ import set_body
 from apig_wsgi.environ import set_server
 from apig_wsgi.environ import string
 from apig_wsgi.environ import to_wsgi_str
 from apig_wsgi.formats.base import EventFormat
+from apig_wsgi.limits import ALB_RESPONSE_LIMIT
 from apig_wsgi.response import BufferedResponse
-from apig_wsgi.results import ALB_RESPONSE_LIMIT
 from apig_wsgi.results import multi_value_headers
 from apig_wsgi.results import single_value_headers
 
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
     from apig_wsgi.formats.base import Result
 
 
+def query_value(value: object) -> str:
+    if isinstance(value, str):
+        return value
+    return string(value, "a query string value")
+
+
 class AlbFormat(EventFormat):
     name = "alb"
+
+    @classmethod
+    def recognises(cls, event: dict[str, Any], request_context: dict[str, Any]) -> bool:
+        return "elb" in request_context
 
     def environ(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
         environ = self.new_environ(event, context)
         environ[environ_keys.REQUEST_CONTEXT] = event["requestContext"]
         method = event["httpMethod"]
-        environ["REQUEST_METHOD"] = (
-            method if method.__class__ is str else string(method, "httpMethod")
-        )
+        environ["REQUEST_METHOD"] = request_method(method, "httpMethod")
         path = event["path"]
         environ["PATH_INFO"] = (
             path
@@ -61,16 +71,14 @@ class AlbFormat(EventFormat):
                 "multiValueQueryStringParameters",
             )
             query = "&".join(
-                f"{name}={value}"
+                f"{name}={query_value(value)}"
                 for name, values in pairs.items()
                 for value in sequence(values, name)
             )
         else:
             pairs = mapping(event.get("queryStringParameters"), "queryStringParameters")
-            query = (
-                "&".join([f"{name}={value}" for name, value in pairs.items()])
-                if pairs
-                else ""
+            query = "&".join(
+                [f"{name}={query_value(value)}" for name, value in pairs.items()]
             )
         environ["QUERY_STRING"] = query if query.isascii() else to_wsgi_str(query)
 
@@ -101,4 +109,5 @@ class AlbFormat(EventFormat):
         result["isBase64Encoded"] = is_base64
         return result, body, is_base64
 
-    smallest_limit = ALB_RESPONSE_LIMIT
+    def response_limit(self, environ: dict[str, Any]) -> int:
+        return ALB_RESPONSE_LIMIT

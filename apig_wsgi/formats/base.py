@@ -1,19 +1,31 @@
-"""What every event format shares: options resolved once, then two translations."""
+"""What every front shares: how it is told apart, its two translations, its facts.
+
+A subclass per AWS front (one module each under ``apig_wsgi.formats``) says
+how to recognise its events, how to turn one into a WSGI environ, how to turn
+a response into its result, what size of result it accepts, and the facts
+``ApigContext`` gives about a request (stage, request id, authorizer).
+"""
 
 from __future__ import annotations
 
+import logging
+import sys
+from typing import TYPE_CHECKING
+
 from apig_wsgi import environ_keys
 from apig_wsgi.environ import BASE_ENVIRON
+from apig_wsgi.environ import to_wsgi_str
+from apig_wsgi.limits import LAMBDA_RESPONSE_LIMIT
+from apig_wsgi.limits import runtime_escapes_non_ascii
+from apig_wsgi.limits import serialised_size
+from apig_wsgi.limits import size_bound
 from apig_wsgi.options import SCRIPT_NAME_AUTO
 from apig_wsgi.options import Options
 from apig_wsgi.response import BufferedResponse
-from apig_wsgi.results import HEADER_ALLOWANCE
-from apig_wsgi.results import LAMBDA_RESPONSE_LIMIT
+from apig_wsgi.results import TOO_LARGE_STATUS
 from apig_wsgi.results import BodyEncoder
-from apig_wsgi.results import enforce_size_limit
 from apig_wsgi.results import too_large_response
 
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
     from typing import ClassVar
@@ -22,13 +34,56 @@ if TYPE_CHECKING:
 if TYPE_CHECKING:
     Result = tuple[dict[str, Any], str, bool]
 
+logger = logging.getLogger(__name__)
+
+
+def string_at(mapping: dict[str, Any] | None, key: str) -> str | None:
+    """``mapping[key]`` if it is a string, else None: for facts, never raising."""
+    value = (mapping or {}).get(key)
+    return value if isinstance(value, str) else None
+
 
 class EventFormat:
     """One AWS front: event -> environ on the way in, response -> result out."""
 
+    # The front's name: apig_wsgi.event_format, and the testing tools' name.
     name: ClassVar[str]
     binary_by_default: ClassVar[bool] = True
     front_decodes_base64: ClassVar[bool] = True
+
+    @classmethod
+    def recognises(cls, event: dict[str, Any], request_context: dict[str, Any]) -> bool:
+        """Whether ``event`` comes from this front, malformed or not.
+
+        ``request_context`` is the event's ``requestContext``, or ``{}``.
+        Raises ``InvalidEventError`` for an event that has this front's marks
+        but cannot be one of its events (a wrong version, say).
+        """
+        raise NotImplementedError
+
+    @classmethod
+    def stage(cls, request_context: dict[str, Any] | None) -> str | None:
+        """The API Gateway stage; None for fronts that have no stages."""
+        return None
+
+    @classmethod
+    def request_id(cls, request_context: dict[str, Any] | None) -> str | None:
+        """The id the front gave the request, or None where it gives none."""
+        return None
+
+    @classmethod
+    def authorizer(
+        cls, request_context: dict[str, Any] | None
+    ) -> dict[str, Any] | None:
+        """What the front's authorizer established about the caller, or None."""
+        return None
+
+    @classmethod
+    def prelude(
+        cls, status_code: int, headers: list[tuple[str, str]]
+    ) -> dict[str, Any]:
+        """The JSON that starts a streamed response, for fronts that stream."""
+        raise NotImplementedError(f"{cls.name} responses cannot be streamed.")
 
     def __init__(self, options: Options) -> None:
         binary_support = options.binary_support
@@ -40,13 +95,19 @@ class EventFormat:
             front_decodes_base64=self.front_decodes_base64,
         )
         self.auto_script_name = options.script_name == SCRIPT_NAME_AUTO
-        self.fixed_script_name = "" if self.auto_script_name else options.script_name
+        # The option is a decoded URL path; PATH_INFO holds its UTF-8 bytes as
+        # latin-1 characters, and so must SCRIPT_NAME.
+        self.fixed_script_name = (
+            "" if self.auto_script_name else to_wsgi_str(options.script_name or "")
+        )
         self.base_environ = {**BASE_ENVIRON, environ_keys.EVENT_FORMAT: self.name}
 
     def new_environ(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
         environ = self.base_environ.copy()
         environ[environ_keys.FULL_EVENT] = event
         environ[environ_keys.CONTEXT] = context
+        # Looked up per request, so that redirect_stderr and capsys see it.
+        environ["wsgi.errors"] = sys.stderr
         return environ
 
     def set_script_name(
@@ -79,29 +140,31 @@ class EventFormat:
     def result(self, response: BufferedResponse, environ: dict[str, Any]) -> Result:
         raise NotImplementedError
 
-    # The smallest limit any event of this format can have.
-    smallest_limit: ClassVar[int] = LAMBDA_RESPONSE_LIMIT
-
     def response_limit(self, environ: dict[str, Any]) -> int:
-        return self.smallest_limit
+        """The largest result, in bytes of JSON, that the front accepts."""
+        return LAMBDA_RESPONSE_LIMIT
 
     def respond(
         self, response: BufferedResponse, environ: dict[str, Any]
     ) -> dict[str, Any]:
+        """The Lambda result, or the documented 500 if AWS would refuse it."""
         result, body, is_base64 = self.result(response, environ)
-        # An upper estimate that costs nothing: base64 needs no JSON escaping,
-        # ASCII text rarely more than doubles, other text at most sextuples
-        # (\uXXXX). Only bodies that could come near the limit are measured.
-        if is_base64:
-            estimate = len(body)
-        elif body.isascii():
-            estimate = 2 * len(body)
-        else:
-            estimate = 6 * len(body)
-        if estimate + HEADER_ALLOWANCE <= self.smallest_limit:
+        limit = self.response_limit(environ)
+        source_bytes = sum(len(chunk) for chunk in response.chunks)
+        bound = size_bound(
+            response.status, response.headers, body, is_base64, source_bytes
+        )
+        if bound <= limit:
             return result
-        if enforce_size_limit(
-            result, self.response_limit(environ), environ[environ_keys.EVENT_FORMAT]
-        ):
+        size = serialised_size(result, runtime_escapes_non_ascii())
+        if size <= limit:
             return result
+        logger.error(
+            "The %s response is %d bytes of JSON, over the %d-byte limit AWS "
+            "accepts; sent a %s response instead.",
+            environ[environ_keys.EVENT_FORMAT],
+            size,
+            limit,
+            TOO_LARGE_STATUS,
+        )
         return self.result(too_large_response(), environ)[0]

@@ -1,21 +1,26 @@
-"""API Gateway HTTP APIs with payload format 2.0, and Lambda Function URLs."""
+"""API Gateway payload format 2.0: HTTP APIs, and Lambda Function URLs."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from apig_wsgi import environ_keys
 from apig_wsgi.environ import add_single_value_headers
 from apig_wsgi.environ import decode_path
-from apig_wsgi.environ import mapping
+from apig_wsgi.environ import named_stage_prefix
+from apig_wsgi.environ import optional_string
+from apig_wsgi.environ import request_method
+from apig_wsgi.environ import required_mapping
 from apig_wsgi.environ import sequence
 from apig_wsgi.environ import set_body
 from apig_wsgi.environ import set_server
 from apig_wsgi.environ import string
 from apig_wsgi.environ import to_wsgi_str
+from apig_wsgi.errors import InvalidEventError
 from apig_wsgi.formats.base import EventFormat
-from apig_wsgi.formats.rest import named_stage_prefix
+from apig_wsgi.formats.base import string_at
 from apig_wsgi.response import BufferedResponse
 
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
@@ -25,42 +30,31 @@ if TYPE_CHECKING:
 class HttpV2Format(EventFormat):
     name = "http-v2"
 
-    def environ(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
-        # The most common format: the checks are inlined as ``__class__``
-        # tests, with the helpers called only to raise their errors.
-        environ = self.new_environ(event, context)
-        request_context = event["requestContext"]
-        if request_context.__class__ is not dict:
-            request_context = mapping(request_context, "requestContext")
-        environ[environ_keys.REQUEST_CONTEXT] = request_context
-        http = request_context["http"]
-        if http.__class__ is not dict:
-            http = mapping(http, "requestContext.http")
-        domain_name = request_context.get("domainName") or ""
-        if ".lambda-url." in domain_name:
-            environ[environ_keys.EVENT_FORMAT] = "function-url"
+    @classmethod
+    def recognises(cls, event: dict[str, Any], request_context: dict[str, Any]) -> bool:
+        if not ("rawPath" in event or "http" in request_context or "routeKey" in event):
+            return False
+        version = event.get("version")
+        if version != "2.0":
+            raise InvalidEventError(
+                f"Unknown version {version!r:.60} for an HTTP API or Function URL "
+                "event; expected '2.0' (payload format 2.0)."
+            )
+        return True
 
-        method = http["method"]
-        environ["REQUEST_METHOD"] = (
-            method
-            if method.__class__ is str
-            else string(method, "requestContext.http.method")
+    def environ(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
+        environ = self.new_environ(event, context)
+        request_context = required_mapping(event["requestContext"], "requestContext")
+        environ[environ_keys.REQUEST_CONTEXT] = request_context
+        http = required_mapping(request_context["http"], "requestContext.http")
+
+        environ["REQUEST_METHOD"] = request_method(
+            http["method"], "requestContext.http.method"
         )
-        raw_path = event["rawPath"]
-        if (
-            raw_path.__class__ is str
-            and raw_path[:1] == "/"
-            and "%" not in raw_path
-            and raw_path.isascii()
-        ):
-            environ["PATH_INFO"] = raw_path
-        else:
-            environ["PATH_INFO"] = decode_path(string(raw_path, "rawPath"))
-        query = event.get("rawQueryString") or ""
-        environ["QUERY_STRING"] = (
-            query
-            if query.__class__ is str and query.isascii()
-            else to_wsgi_str(string(query, "rawQueryString"))
+        raw_path = string(event["rawPath"], "rawPath")
+        environ["PATH_INFO"] = decode_path(raw_path)
+        environ["QUERY_STRING"] = to_wsgi_str(
+            optional_string(event.get("rawQueryString"), "rawQueryString")
         )
         add_single_value_headers(environ, event.get("headers"))
         # The cookie header, where present, repeats what the cookies list holds.
@@ -73,25 +67,26 @@ class HttpV2Format(EventFormat):
             )
 
         set_body(environ, event.get("body"), event.get("isBase64Encoded"))
-        environ["REMOTE_ADDR"] = http.get("sourceIp") or environ["REMOTE_ADDR"]
-        set_server(environ, domain_name, "https")
+        source_ip = optional_string(
+            http.get("sourceIp"), "requestContext.http.sourceIp"
+        )
+        environ["REMOTE_ADDR"] = to_wsgi_str(source_ip) or environ["REMOTE_ADDR"]
+        set_server(
+            environ,
+            optional_string(
+                request_context.get("domainName"), "requestContext.domainName"
+            ),
+            "https",
+        )
         if self.fixed_script_name or self.auto_script_name:
-            self.set_script_name(
-                environ, *named_stage_prefix(request_context, raw_path)
+            stage = optional_string(
+                request_context.get("stage"), "requestContext.stage"
             )
+            self.set_script_name(environ, *named_stage_prefix(stage, raw_path))
         return environ
 
     def result(self, response: BufferedResponse, environ: dict[str, Any]) -> Result:
-        headers: dict[str, str] = {}
-        cookies: list[str] = []
-        for name, value in response.headers:
-            lower_name = name.lower()
-            if lower_name == "set-cookie":
-                cookies.append(value.strip())
-            elif lower_name in headers:
-                headers[lower_name] += ", " + value
-            else:
-                headers[lower_name] = value
+        headers, cookies = fold_headers(response.headers)
         body, is_base64 = self.encoder.encode(response, headers)
         return (
             {
@@ -104,3 +99,69 @@ class HttpV2Format(EventFormat):
             body,
             is_base64,
         )
+
+    @classmethod
+    def stage(cls, request_context: dict[str, Any] | None) -> str | None:
+        return string_at(request_context, "stage")
+
+    @classmethod
+    def request_id(cls, request_context: dict[str, Any] | None) -> str | None:
+        return string_at(request_context, "requestId")
+
+    @classmethod
+    def authorizer(
+        cls, request_context: dict[str, Any] | None
+    ) -> dict[str, Any] | None:
+        """A Lambda authorizer's context, JWT claims or the IAM identity."""
+        authorizer = (request_context or {}).get("authorizer")
+        if not isinstance(authorizer, dict):
+            return None
+        for key in ("lambda", "jwt", "iam"):
+            found = authorizer.get(key)
+            if key == "jwt" and isinstance(found, dict):
+                found = found.get("claims")
+            if isinstance(found, dict) and found:
+                return found
+        return None
+
+
+class FunctionUrlFormat(HttpV2Format):
+    """A Function URL sends HTTP API 2.0 events from its own host name."""
+
+    name = "function-url"
+
+    @classmethod
+    def recognises(cls, event: dict[str, Any], request_context: dict[str, Any]) -> bool:
+        domain_name = request_context.get("domainName")
+        return (
+            isinstance(domain_name, str)
+            and ".lambda-url." in domain_name
+            and super().recognises(event, request_context)
+        )
+
+    @classmethod
+    def prelude(
+        cls, status_code: int, headers: list[tuple[str, str]]
+    ) -> dict[str, Any]:
+        folded, cookies = fold_headers(headers)
+        return {"statusCode": status_code, "headers": folded, "cookies": cookies}
+
+
+def fold_headers(
+    header_list: list[tuple[str, str]],
+) -> tuple[dict[str, str], list[str]]:
+    """Payload 2.0 response headers: lower-case names, repeats joined with ", ".
+
+    Every ``Set-Cookie`` goes to the returned cookies list instead.
+    """
+    headers: dict[str, str] = {}
+    cookies: list[str] = []
+    for name, value in header_list:
+        lower_name = name.lower()
+        if lower_name == "set-cookie":
+            cookies.append(value.strip())
+        elif lower_name in headers:
+            headers[lower_name] += ", " + value
+        else:
+            headers[lower_name] = value
+    return headers, cookies

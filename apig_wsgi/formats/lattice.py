@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from apig_wsgi import environ_keys
 from apig_wsgi.environ import add_multi_value_headers
 from apig_wsgi.environ import add_single_value_headers
@@ -9,15 +11,17 @@ from apig_wsgi.environ import decode_path
 from apig_wsgi.environ import encode_query
 from apig_wsgi.environ import last_forwarded_for
 from apig_wsgi.environ import mapping
+from apig_wsgi.environ import request_method
+from apig_wsgi.environ import required_mapping
 from apig_wsgi.environ import set_body
 from apig_wsgi.environ import set_server
 from apig_wsgi.environ import string
 from apig_wsgi.environ import to_wsgi_str
+from apig_wsgi.errors import InvalidEventError
 from apig_wsgi.formats.base import EventFormat
 from apig_wsgi.response import BufferedResponse
 from apig_wsgi.results import single_value_headers
 
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
@@ -27,11 +31,38 @@ if TYPE_CHECKING:
 class LatticeV2Format(EventFormat):
     name = "lattice-v2"
 
+    @classmethod
+    def recognises(cls, event: dict[str, Any], request_context: dict[str, Any]) -> bool:
+        if not (
+            ("method" in event and "path" in event)
+            or "serviceNetworkArn" in request_context
+        ):
+            return False
+        version = event.get("version")
+        if version != "2.0":
+            raise InvalidEventError(
+                f"Unknown version {version!r:.60} for a VPC Lattice event; expected "
+                "'2.0', or raw_path for version 1."
+            )
+        return True
+
+    @classmethod
+    def authorizer(
+        cls, request_context: dict[str, Any] | None
+    ) -> dict[str, Any] | None:
+        """The caller's identity, when the service uses IAM auth."""
+        identity = (request_context or {}).get("identity")
+        if isinstance(identity, dict) and identity.get("type") == "AWS_IAM":
+            return identity
+        return None
+
     def environ(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
         environ = self.new_environ(event, context)
         if "requestContext" in event:
-            environ[environ_keys.REQUEST_CONTEXT] = event["requestContext"]
-        environ["REQUEST_METHOD"] = string(event["method"], "method")
+            environ[environ_keys.REQUEST_CONTEXT] = required_mapping(
+                event["requestContext"], "requestContext"
+            )
+        environ["REQUEST_METHOD"] = request_method(event["method"], "method")
         environ["PATH_INFO"] = decode_path(string(event["path"], "path"))
         add_multi_value_headers(environ, event.get("headers"))
         environ[environ_keys.MULTI_VALUE_HEADERS] = True
@@ -70,14 +101,23 @@ class LatticeV2Format(EventFormat):
 class LatticeV1Format(LatticeV2Format):
     name = "lattice-v1"
 
+    @classmethod
+    def recognises(cls, event: dict[str, Any], request_context: dict[str, Any]) -> bool:
+        return "raw_path" in event or "is_base64_encoded" in event
+
     def environ(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
         environ = self.new_environ(event, context)
-        environ["REQUEST_METHOD"] = string(event["method"], "method")
+        environ["REQUEST_METHOD"] = request_method(event["method"], "method")
         # raw_path is the path and the query string, as the client sent them.
         path, _, query = string(event["raw_path"], "raw_path").partition("?")
         environ["PATH_INFO"] = decode_path(path)
         environ["QUERY_STRING"] = to_wsgi_str(query)
         add_single_value_headers(environ, event.get("headers"))
-        set_body(environ, event.get("body"), event.get("is_base64_encoded"))
+        set_body(
+            environ,
+            event.get("body"),
+            event.get("is_base64_encoded"),
+            flag_name="is_base64_encoded",
+        )
         self.finish(environ)
         return environ

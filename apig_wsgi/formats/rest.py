@@ -1,6 +1,8 @@
-"""API Gateway REST APIs, and HTTP APIs with payload format 1.0."""
+"""API Gateway payload format 1.0: REST APIs, and HTTP APIs that choose it."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from apig_wsgi import environ_keys
 from apig_wsgi.environ import add_multi_value_headers
@@ -9,18 +11,27 @@ from apig_wsgi.environ import decode_path
 from apig_wsgi.environ import encode_query
 from apig_wsgi.environ import last_forwarded_for
 from apig_wsgi.environ import mapping
+from apig_wsgi.environ import named_stage_prefix
+from apig_wsgi.environ import optional_string
+from apig_wsgi.environ import request_method
+from apig_wsgi.environ import required_mapping
 from apig_wsgi.environ import set_body
 from apig_wsgi.environ import set_server
 from apig_wsgi.environ import string
+from apig_wsgi.environ import to_wsgi_str
 from apig_wsgi.formats.base import EventFormat
+from apig_wsgi.formats.base import string_at
 from apig_wsgi.response import BufferedResponse
 from apig_wsgi.results import multi_value_headers
 
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
     from apig_wsgi.formats.base import Result
+
+# A Cognito user pool authorizer sets only these keys; any other key means
+# the authorizer is a Lambda function and the dict is its context.
+COGNITO_KEYS = frozenset({"claims", "scopes"})
 
 
 class RestFormat(EventFormat):
@@ -29,26 +40,28 @@ class RestFormat(EventFormat):
     # A REST API decodes base64 only for its binaryMediaTypes.
     front_decodes_base64 = False
 
+    @classmethod
+    def recognises(cls, event: dict[str, Any], request_context: dict[str, Any]) -> bool:
+        # A WebSocket API's events have a resourcePath too, and a connectionId.
+        payload_1 = "httpMethod" in event or (
+            "resourcePath" in request_context and "connectionId" not in request_context
+        )
+        return payload_1 and "version" not in event
+
     def environ(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
         environ = self.new_environ(event, context)
-        request_context = event.get("requestContext")
-        if request_context.__class__ is dict:
+        # Test harnesses leave requestContext out; AWS always sends one.
+        request_context = required_mapping(
+            event.get("requestContext", {}), "requestContext"
+        )
+        if "requestContext" in event:
             environ[environ_keys.REQUEST_CONTEXT] = request_context
-        else:
-            request_context = mapping(request_context, "requestContext")
 
-        method = event["httpMethod"]
-        environ["REQUEST_METHOD"] = (
-            method if method.__class__ is str else string(method, "httpMethod")
-        )
-        path = event["path"]
-        if path.__class__ is not str:
-            path = string(path, "path")
-        if path[:1] != "/":
+        environ["REQUEST_METHOD"] = request_method(event["httpMethod"], "httpMethod")
+        path = string(event["path"], "path")
+        if not path.startswith("/"):
             path = "/" + path
-        environ["PATH_INFO"] = (
-            path if "%" not in path and path.isascii() else decode_path(path)
-        )
+        environ["PATH_INFO"] = decode_path(path)
 
         # REST APIs send every header both ways; the multi-value form loses nothing.
         multi_headers = event.get("multiValueHeaders")
@@ -60,28 +73,30 @@ class RestFormat(EventFormat):
 
         # API Gateway hands over decoded values, so they are encoded again here.
         multi_query = event.get("multiValueQueryStringParameters")
-        if multi_query:
-            environ["QUERY_STRING"] = encode_query(
-                mapping(multi_query, "multiValueQueryStringParameters")
-            )
-        elif multi_query is None and (query := event.get("queryStringParameters")):
-            environ["QUERY_STRING"] = encode_query(
-                mapping(query, "queryStringParameters")
-            )
+        if multi_query is None:
+            query = mapping(event.get("queryStringParameters"), "queryStringParameters")
         else:
-            if multi_query is not None:
-                # An empty multi-value object still has to be an object.
-                mapping(multi_query, "multiValueQueryStringParameters")
-            environ["QUERY_STRING"] = ""
+            query = mapping(multi_query, "multiValueQueryStringParameters")
+        environ["QUERY_STRING"] = encode_query(query)
 
         set_body(environ, event.get("body"), event.get("isBase64Encoded"))
 
-        identity = request_context.get("identity")
-        source_ip = identity.get("sourceIp") if isinstance(identity, dict) else None
-        environ["REMOTE_ADDR"] = (
-            source_ip or last_forwarded_for(environ) or environ["REMOTE_ADDR"]
+        identity = mapping(request_context.get("identity"), "requestContext.identity")
+        source_ip = optional_string(
+            identity.get("sourceIp"), "requestContext.identity.sourceIp"
         )
-        set_server(environ, request_context.get("domainName") or "", "https")
+        environ["REMOTE_ADDR"] = (
+            to_wsgi_str(source_ip)
+            or last_forwarded_for(environ)
+            or environ["REMOTE_ADDR"]
+        )
+        set_server(
+            environ,
+            optional_string(
+                request_context.get("domainName"), "requestContext.domainName"
+            ),
+            "https",
+        )
         if self.fixed_script_name or self.auto_script_name:
             self.set_script_name(environ, *self.stage_prefix(request_context, path))
         return environ
@@ -89,14 +104,16 @@ class RestFormat(EventFormat):
     def stage_prefix(
         self, request_context: dict[str, Any], path: str
     ) -> tuple[str, bool]:
-        # requestContext.path is the URL path the client used: the stage (on
-        # the execute-api host) followed by the event's path.
-        full_path = request_context.get("path")
-        if path == "/" and isinstance(full_path, str) and not full_path.endswith("/"):
+        """The decoded URL prefix before the event's path, and whether it is in it.
+
+        A REST API's ``path`` lacks the stage that ``requestContext.path``, the
+        path the client used on the ``execute-api`` host, starts with.
+        """
+        full_path = optional_string(request_context.get("path"), "requestContext.path")
+        if path == "/" and not full_path.endswith("/"):
             full_path += "/"
         if (
-            isinstance(full_path, str)
-            and len(full_path) > len(path)
+            len(full_path) > len(path)
             and full_path.endswith(path)
             and full_path.startswith("/")
         ):
@@ -116,23 +133,55 @@ class RestFormat(EventFormat):
             is_base64,
         )
 
+    @classmethod
+    def prelude(
+        cls, status_code: int, headers: list[tuple[str, str]]
+    ) -> dict[str, Any]:
+        # A REST API takes Set-Cookie, like every repeated header, this way.
+        return {
+            "statusCode": status_code,
+            "multiValueHeaders": multi_value_headers(headers),
+        }
+
+    @classmethod
+    def stage(cls, request_context: dict[str, Any] | None) -> str | None:
+        return string_at(request_context, "stage")
+
+    @classmethod
+    def request_id(cls, request_context: dict[str, Any] | None) -> str | None:
+        return string_at(request_context, "requestId")
+
+    @classmethod
+    def authorizer(
+        cls, request_context: dict[str, Any] | None
+    ) -> dict[str, Any] | None:
+        """A Lambda authorizer's context without null entries, or Cognito claims."""
+        authorizer = (request_context or {}).get("authorizer")
+        if not isinstance(authorizer, dict):
+            return None
+        present = {key: value for key, value in authorizer.items() if value is not None}
+        if present.keys() <= COGNITO_KEYS:
+            claims = present.get("claims")
+            return claims if isinstance(claims, dict) and claims else None
+        return present
+
 
 class HttpV1Format(RestFormat):
     name = "http-v1"
     # HTTP APIs decode every base64 body, whatever its type.
     front_decodes_base64 = True
 
+    @classmethod
+    def recognises(cls, event: dict[str, Any], request_context: dict[str, Any]) -> bool:
+        payload_1 = "httpMethod" in event or (
+            "resourcePath" in request_context and "connectionId" not in request_context
+        )
+        return payload_1 and "version" in event
+
     def stage_prefix(
         self, request_context: dict[str, Any], path: str
     ) -> tuple[str, bool]:
-        return named_stage_prefix(request_context, path)
-
-
-def named_stage_prefix(request_context: dict[str, Any], path: str) -> tuple[str, bool]:
-    """HTTP APIs keep a named stage (not ``$default``) at the start of the path."""
-    stage = request_context.get("stage")
-    if isinstance(stage, str) and stage and stage != "$default":
-        prefix = "/" + stage
-        if path == prefix or path.startswith(prefix + "/"):
-            return decode_path(prefix), True
-    return "", False
+        return named_stage_prefix(
+            optional_string(request_context.get("stage"), "requestContext.stage"),
+            path,
+        )

@@ -9,8 +9,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
-from typing import Callable
 
+from apig_wsgi.handler import HandlerFunction
 from apig_wsgi.testing.events import DEFAULT_SOURCE_IP
 from apig_wsgi.testing.events import Headers
 from apig_wsgi.testing.events import Query
@@ -18,8 +18,6 @@ from apig_wsgi.testing.events import build_event
 from apig_wsgi.testing.responses import Response
 from apig_wsgi.testing.responses import decode_result
 from apig_wsgi.testing.responses import request_problem
-
-LambdaHandler = Callable[[dict[str, Any], Any], Any]
 
 
 @dataclass
@@ -51,17 +49,19 @@ class Client:
 
     def __init__(
         self,
-        handler: LambdaHandler,
+        handler: HandlerFunction,
         *,
-        format: str = "http",
+        format: str = "http-v2",
         stage: str | None = None,
         binary_media_types: Sequence[str] = (),
+        multi_value_headers: bool = False,
         source_ip: str = DEFAULT_SOURCE_IP,
     ) -> None:
         self.handler = handler
         self.format = format
         self.stage = stage
         self.binary_media_types = tuple(binary_media_types)
+        self.multi_value_headers = multi_value_headers
         self.source_ip = source_ip
 
     def request(
@@ -74,7 +74,6 @@ class Client:
         cookies: Mapping[str, str] | None = None,
         body: bytes | str = b"",
         json: Any = None,
-        format: str | None = None,
         authorizer: Mapping[str, Any] | None = None,
         claims: Mapping[str, Any] | None = None,
     ) -> Response:
@@ -89,9 +88,8 @@ class Client:
                 raise ValueError("Pass body or json, not both.")
             body = json_module.dumps(json)
             header_list.append(("Content-Type", "application/json"))
-        format = format or self.format
         event = build_event(
-            format,
+            self.format,
             method,
             path,
             query=query,
@@ -103,19 +101,21 @@ class Client:
             authorizer=authorizer,
             claims=claims,
             binary_media_types=self.binary_media_types,
+            multi_value_headers=self.multi_value_headers,
         )
         accept = next(
             (value for name, value in header_list if name.lower() == "accept"), None
         )
-        refusal = request_problem(event, format)
+        refusal = request_problem(event, self.format)
         if refusal is not None:
             return refusal
         result = self.handler(event, LambdaContext())
         response = decode_result(
             result,
-            format,
+            self.format,
             accept=accept,
             binary_media_types=self.binary_media_types,
+            multi_value_headers=self.multi_value_headers,
         )
         return Response(
             response.status,

@@ -18,25 +18,25 @@ from urllib.parse import unquote
 from urllib.parse import urlencode
 
 from apig_wsgi.errors import InvalidEventError
-from apig_wsgi.handler import detect_format as core_detect_format
+from apig_wsgi.formats.registry import detect_format as detect_front
 
+# The fronts, by the name the environ's apig_wsgi.event_format gives them.
 FORMATS: tuple[str, ...] = (
     "rest",
-    "http",
     "http-v1",
-    "url",
+    "http-v2",
+    "function-url",
     "alb",
-    "alb-multi",
-    "lattice",
     "lattice-v1",
+    "lattice-v2",
     "edge",
 )
 
 DEFAULT_SOURCE_IP = "203.0.113.10"
 DEFAULT_STAGES: dict[str, str] = {
     "rest": "prod",
-    "http": "$default",
     "http-v1": "$default",
+    "http-v2": "$default",
 }
 ACCOUNT_ID = "123456789012"
 API_ID = "abcdef1234"
@@ -63,6 +63,7 @@ class _Request:
     authorizer: Mapping[str, Any] | None
     claims: Mapping[str, Any] | None
     binary_media_types: tuple[str, ...]
+    multi_value_headers: bool
 
     def header(self, name: str) -> str | None:
         """The last value of a header, like API Gateway's ``headers``."""
@@ -78,7 +79,7 @@ class _Request:
 
 
 def build_event(
-    format: str = "http",
+    format: str = "http-v2",
     method: str = "GET",
     path: str = "/",
     *,
@@ -91,13 +92,16 @@ def build_event(
     authorizer: Mapping[str, Any] | None = None,
     claims: Mapping[str, Any] | None = None,
     binary_media_types: Sequence[str] = (),
+    multi_value_headers: bool = False,
     scheme: str = "https",
 ) -> dict[str, Any]:
     """Return the event ``format``'s integration would send for this request.
 
     ``path`` is the request target as sent on the wire; it may carry a
     ``?query`` and non-ASCII characters, which are percent-encoded as UTF-8.
-    ``binary_media_types`` plays the REST API setting of that name.
+    ``binary_media_types`` plays the REST API setting of that name, and
+    ``multi_value_headers`` the ALB target group attribute
+    ``lambda.multi_value_headers.enabled``.
     """
     builder = _BUILDERS.get(format)
     if builder is None:
@@ -121,14 +125,19 @@ def build_event(
         raise ValueError(f"Format {format!r} has no stages, got stage {stage!r}.")
     if stage is not None and not stage:
         raise ValueError("Stage must not be empty.")
+    if multi_value_headers and format != "alb":
+        raise ValueError(
+            "multi_value_headers is a setting of ALB target groups, not of "
+            f"{format!r} events."
+        )
     if authorizer is not None and claims is not None:
         raise ValueError("Pass authorizer or claims, not both.")
     if (authorizer is not None or claims is not None) and format not in (
         *DEFAULT_STAGES,
-        "url",
+        "function-url",
     ):
         raise ValueError(f"Format {format!r} has no authorizer.")
-    if claims is not None and format == "url":
+    if claims is not None and format == "function-url":
         raise ValueError("Function URLs have IAM authorization only, not claims.")
     header_list = _header_list(headers)
     if cookies:
@@ -150,22 +159,17 @@ def build_event(
         authorizer=authorizer,
         claims=claims,
         binary_media_types=tuple(binary_media_types),
+        multi_value_headers=multi_value_headers,
     )
     return builder(request, scheme)
 
 
 def detect_format(event: Mapping[str, Any]) -> str:
     """Name the format of ``event`` (one of ``FORMATS``), or raise ``ValueError``."""
-    name = core_detect_format(event)
-    if name is None:
+    front = detect_front(event)
+    if front is None:
         raise InvalidEventError(f"Unknown event format: {sorted(event)!r}")
-    if name == "alb":
-        return "alb-multi" if "multiValueHeaders" in event else "alb"
-    if name == "http-v2":
-        context = event.get("requestContext")
-        domain = context.get("domainName") if isinstance(context, Mapping) else None
-        return "url" if ".lambda-url." in str(domain) else "http"
-    return "lattice" if name == "lattice-v2" else name
+    return front.name
 
 
 def _encode_query(query: Query) -> str:
@@ -437,7 +441,7 @@ def _build_url(request: _Request, scheme: str) -> dict[str, Any]:
     return _build_v2(request, scheme, function_url=True)
 
 
-def _build_alb(request: _Request, scheme: str, multi: bool = False) -> dict[str, Any]:
+def _build_alb(request: _Request, scheme: str) -> dict[str, Any]:
     host = f"my-alb-1234567890.{REGION}.elb.amazonaws.com"
     headers = _with_forwarding(request, host, scheme)
     # The ALB passes query values through as received, without decoding them.
@@ -453,7 +457,7 @@ def _build_alb(request: _Request, scheme: str, multi: bool = False) -> dict[str,
         "httpMethod": request.method,
         "path": request.raw_path,
     }
-    if multi:
+    if request.multi_value_headers:
         event["multiValueQueryStringParameters"] = _multi(query, False)
         event["multiValueHeaders"] = _multi(headers, True)
     else:
@@ -463,10 +467,6 @@ def _build_alb(request: _Request, scheme: str, multi: bool = False) -> dict[str,
     event["body"] = body
     event["isBase64Encoded"] = encoded
     return event
-
-
-def _build_alb_multi(request: _Request, scheme: str) -> dict[str, Any]:
-    return _build_alb(request, scheme, multi=True)
 
 
 def _lattice_headers(request: _Request) -> list[tuple[str, str]]:
@@ -571,12 +571,11 @@ def _build_edge(request: _Request, scheme: str) -> dict[str, Any]:
 
 _BUILDERS: dict[str, Callable[[_Request, str], dict[str, Any]]] = {
     "rest": _build_rest,
-    "http": _build_v2,
     "http-v1": _build_http_v1,
-    "url": _build_url,
+    "http-v2": _build_v2,
+    "function-url": _build_url,
     "alb": _build_alb,
-    "alb-multi": _build_alb_multi,
-    "lattice": _build_lattice,
     "lattice-v1": _build_lattice_v1,
+    "lattice-v2": _build_lattice,
     "edge": _build_edge,
 }

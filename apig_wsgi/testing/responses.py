@@ -67,13 +67,16 @@ def decode_result(
     *,
     accept: str | None = None,
     binary_media_types: Sequence[str] = (),
+    multi_value_headers: bool = False,
 ) -> Response:
     """Return what the client of ``format``'s integration receives for ``result``.
 
     ``accept`` is the request's Accept header and ``binary_media_types`` the
     REST API setting: together they decide whether a REST API decodes a
-    base64 body. A malformed or oversized result becomes the integration's
-    error response, with the reason in ``Response.error``.
+    base64 body. ``multi_value_headers`` is the ALB target group setting: an
+    ALB reads only the header style it sends. A malformed or oversized result
+    becomes the integration's error response, with the reason in
+    ``Response.error``.
     """
     decoder = _DECODERS.get(format)
     if decoder is None:
@@ -90,7 +93,7 @@ def decode_result(
             f"the response is {size} bytes, over the Lambda limit of "
             f"{LAMBDA_RESPONSE_LIMIT} bytes",
         )
-    if format in ("alb", "alb-multi") and size > ALB_RESPONSE_LIMIT:
+    if format == "alb" and size > ALB_RESPONSE_LIMIT:
         return failure_response(
             format,
             f"the response is {size} bytes, over the ALB limit of "
@@ -98,7 +101,8 @@ def decode_result(
         )
     try:
         status, reason, headers, body = decoder(
-            result, accept, tuple(binary_media_types)
+            result,
+            _Integration(accept, tuple(binary_media_types), multi_value_headers),
         )
     except _Malformed as exc:
         return failure_response(format, str(exc))
@@ -113,7 +117,7 @@ def request_problem(event: Mapping[str, Any], format: str) -> Response | None:
     """
     size = len(json.dumps(event).encode())
     limit = LAMBDA_REQUEST_LIMIT
-    if format in ("alb", "alb-multi"):
+    if format == "alb":
         body = str(event.get("body") or "")
         size = len(_base64(body) if event.get("isBase64Encoded") else body.encode())
         limit = ALB_REQUEST_BODY_LIMIT
@@ -121,7 +125,7 @@ def request_problem(event: Mapping[str, Any], format: str) -> Response | None:
         return None
     reason = f"the request is {size} bytes, over the limit of {limit} bytes"
     # https://docs.aws.amazon.com/lambda/latest/dg/services-apigateway-errors.html
-    if format in ("rest", "http", "http-v1"):
+    if format in ("rest", "http-v1", "http-v2"):
         status, content_type, error_body = 500, "application/json", _API_ERROR
         if format == "rest":
             error_body = _REST_ERROR
@@ -161,13 +165,12 @@ _BAD_GATEWAY_HTML = (
 )
 _FAILURES: dict[str, tuple[int, str, bytes]] = {
     "rest": (502, "application/json", _REST_ERROR),
-    "http": (500, "application/json", _API_ERROR),
     "http-v1": (500, "application/json", _API_ERROR),
-    "url": (502, "application/json", _API_ERROR),
+    "http-v2": (500, "application/json", _API_ERROR),
+    "function-url": (502, "application/json", _API_ERROR),
     "alb": (502, "text/html", _BAD_GATEWAY_HTML),
-    "alb-multi": (502, "text/html", _BAD_GATEWAY_HTML),
-    "lattice": (502, "text/html", _BAD_GATEWAY_HTML),
     "lattice-v1": (502, "text/html", _BAD_GATEWAY_HTML),
+    "lattice-v2": (502, "text/html", _BAD_GATEWAY_HTML),
     "edge": (
         502,
         "text/html",
@@ -176,6 +179,15 @@ _FAILURES: dict[str, tuple[int, str, bytes]] = {
 }
 
 _Decoded = tuple[int, str, list[tuple[str, str]], bytes]
+
+
+@dataclass(frozen=True)
+class _Integration:
+    """What the front knows besides the result: request and front settings."""
+
+    accept: str | None
+    binary_media_types: tuple[str, ...]
+    multi_value_headers: bool
 
 
 def _require_mapping(result: Any) -> Mapping[str, Any]:
@@ -287,9 +299,7 @@ def _proxy_headers(result: Mapping[str, Any]) -> list[tuple[str, str]]:
     return single + multi
 
 
-def _decode_rest(
-    result: Any, accept: str | None, media_types: tuple[str, ...]
-) -> _Decoded:
+def _decode_rest(result: Any, integration: _Integration) -> _Decoded:
     result = _require_mapping(result)
     status, reason = _status(result)
     headers = _with_default_type(_proxy_headers(result))
@@ -299,15 +309,16 @@ def _decode_rest(
     # A REST API decodes base64 only when its binaryMediaTypes match the first
     # type in the request's Accept header; otherwise the client gets the text.
     # https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-payload-encodings.html
+    accept = integration.accept
     media_type = accept.split(",")[0] if accept else _content_type(headers) or ""
-    if _matches(media_type.split(";")[0].strip().lower(), media_types):
+    if _matches(
+        media_type.split(";")[0].strip().lower(), integration.binary_media_types
+    ):
         return status, reason, headers, _base64(body)
     return status, reason, headers, body.encode()
 
 
-def _decode_http_v1(
-    result: Any, accept: str | None, media_types: tuple[str, ...]
-) -> _Decoded:
+def _decode_http_v1(result: Any, integration: _Integration) -> _Decoded:
     result = _require_mapping(result)
     status, reason = _status(result)
     headers = _with_default_type(_proxy_headers(result))
@@ -315,9 +326,7 @@ def _decode_http_v1(
     return status, reason, headers, _base64(body) if _flag(result) else body.encode()
 
 
-def _decode_v2(
-    result: Any, accept: str | None, media_types: tuple[str, ...]
-) -> _Decoded:
+def _decode_v2(result: Any, integration: _Integration) -> _Decoded:
     # Without a statusCode, HTTP APIs and Function URLs send the result as JSON.
     if not isinstance(result, Mapping) or "statusCode" not in result:
         body = result if isinstance(result, str) else json.dumps(result)
@@ -332,26 +341,28 @@ def _decode_v2(
     return status, reason, headers, _base64(body) if _flag(result) else body.encode()
 
 
-def _decode_alb(
-    result: Any, accept: str | None, media_types: tuple[str, ...], multi: bool = False
-) -> _Decoded:
+def _decode_alb(result: Any, integration: _Integration) -> _Decoded:
     result = _require_mapping(result)
     status, reason = _status(result)
     # The load balancer reads only the header style its target group uses.
-    headers = _multi_headers(result) if multi else _single_headers(result)
+    headers = (
+        _multi_headers(result)
+        if integration.multi_value_headers
+        else _single_headers(result)
+    )
     body = _text_body(result)
     return status, reason, headers, _base64(body) if _flag(result) else body.encode()
 
 
-def _decode_alb_multi(
-    result: Any, accept: str | None, media_types: tuple[str, ...]
-) -> _Decoded:
-    return _decode_alb(result, accept, media_types, multi=True)
+def _decode_lattice(result: Any, integration: _Integration) -> _Decoded:
+    result = _require_mapping(result)
+    status, reason = _status(result)
+    headers = _single_headers(result)
+    body = _text_body(result)
+    return status, reason, headers, _base64(body) if _flag(result) else body.encode()
 
 
-def _decode_edge(
-    result: Any, accept: str | None, media_types: tuple[str, ...]
-) -> _Decoded:
+def _decode_edge(result: Any, integration: _Integration) -> _Decoded:
     result = _require_mapping(result)
     status, reason = _status(result, "status")
     raw_headers = result.get("headers")
@@ -383,14 +394,13 @@ def _decode_edge(
     return status, reason, headers, body
 
 
-_DECODERS: dict[str, Callable[[Any, str | None, tuple[str, ...]], _Decoded]] = {
+_DECODERS: dict[str, Callable[[Any, _Integration], _Decoded]] = {
     "rest": _decode_rest,
-    "http": _decode_v2,
     "http-v1": _decode_http_v1,
-    "url": _decode_v2,
+    "http-v2": _decode_v2,
+    "function-url": _decode_v2,
     "alb": _decode_alb,
-    "alb-multi": _decode_alb_multi,
-    "lattice": _decode_alb,
-    "lattice-v1": _decode_alb,
+    "lattice-v1": _decode_lattice,
+    "lattice-v2": _decode_lattice,
     "edge": _decode_edge,
 }

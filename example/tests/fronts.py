@@ -13,26 +13,19 @@ from apig_wsgi.testing import Response
 
 IMAGE = Path(__file__).resolve().parent.parent / "example_site/static/apig-wsgi.png"
 
-# Each front the deployment can switch on, as (test client format, stage).
-FRONTS = {
-    "rest": ("rest", "live"),
-    "http": ("http", None),
-    "url": ("url", None),
-    "alb-multi": ("alb-multi", None),
-}
-EVENT_FORMATS = {
-    "rest": "rest",
-    "http": "http-v2",
-    "url": "function-url",
-    "alb-multi": "alb",
+# Each front the deployment can switch on, with its settings in site.yml: the
+# REST API's stage and BinaryMediaTypes, the ALB target group's multi-value
+# headers.
+FRONTS: dict[str, dict[str, Any]] = {
+    "rest": {"stage": "live", "binary_media_types": ["*/*"]},
+    "http-v2": {},
+    "function-url": {},
+    "alb": {"multi_value_headers": True},
 }
 
 
 def client_for(handler: Callable[[dict[str, Any], Any], Any], front: str) -> Client:
-    format, stage = FRONTS[front]
-    # The REST API in site.yml has BinaryMediaTypes ["*/*"].
-    media_types = ["*/*"] if format == "rest" else []
-    return Client(handler, format=format, stage=stage, binary_media_types=media_types)
+    return Client(handler, format=front, **FRONTS[front])
 
 
 def set_cookies(response: Response) -> dict[str, str]:

@@ -30,7 +30,7 @@ def test_run_example_serves_the_site_locally() -> None:
         for line in process.stderr:
             if line.startswith("Serving "):
                 break
-        match = re.search(r" as http events on (http://127\.0\.0\.1:\d+/)$", line)
+        match = re.search(r" as http-v2 events on (http://127\.0\.0\.1:\d+/)$", line)
         assert match is not None, line
         with urllib.request.urlopen(match.group(1) + "api/request/") as response:
             body = response.read().decode()

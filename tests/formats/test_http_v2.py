@@ -216,7 +216,7 @@ class TestHttpV2Malformed:
         with pytest.raises(InvalidEventError) as excinfo:
             environ_of(event)
         assert str(excinfo.value) == (
-            "Expected requestContext.http to be an object or null, got str: 'GET /'"
+            "Expected requestContext.http to be an object, got str: 'GET /'"
         )
 
     def test_raw_path_not_a_string(self) -> None:

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 from typing import Callable
 from urllib.parse import parse_qsl
+from urllib.parse import unquote
 from wsgiref.validate import validator
 
 from apig_wsgi import environ_keys
@@ -77,6 +78,22 @@ def huge_handler(event: dict[str, Any], context: Any) -> Any:
     """A handler that ignores the size limits, unlike make_lambda_handler's."""
     size = int(event["queryStringParameters"]["size"])
     return {"statusCode": 200, "body": "a" * size, "isBase64Encoded": False}
+
+
+def reflecting_handler(event: dict[str, Any], context: Any) -> Any:
+    """An ALB handler that copies query parameters into its response headers,
+    as a careless handler might; ``status`` sets the status description."""
+    query = {
+        unquote(name): unquote(value)
+        for name, value in event["queryStringParameters"].items()
+    }
+    return {
+        "statusCode": 200,
+        "statusDescription": query.pop("status", "200 OK"),
+        "headers": query,
+        "body": "reflected",
+        "isBase64Encoded": False,
+    }
 
 
 def set_handler(event: dict[str, Any], context: Any) -> Any:

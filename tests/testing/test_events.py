@@ -6,9 +6,10 @@ from typing import Any
 
 import pytest
 
-from apig_wsgi.testing import FORMATS
 from apig_wsgi.testing import build_event
 from apig_wsgi.testing import detect_format
+from tests.testing.corpus import CASES
+from tests.testing.corpus import front
 from tests.testing.corpus import samples
 
 # Levels of each event whose keys and value types are compared with the corpus.
@@ -23,7 +24,7 @@ LEVELS: dict[str, list[tuple[tuple[Any, ...], bool]]] = {
         (("queryStringParameters",), True),
         (("multiValueQueryStringParameters",), True),
     ],
-    "http": [
+    "http-v2": [
         ((), False),
         (("requestContext",), False),
         (("requestContext", "http"), False),
@@ -43,7 +44,7 @@ LEVELS: dict[str, list[tuple[tuple[Any, ...], bool]]] = {
         (("multiValueHeaders",), True),
         (("multiValueQueryStringParameters",), True),
     ],
-    "lattice": [
+    "lattice-v2": [
         ((), False),
         (("requestContext",), False),
         (("requestContext", "identity"), False),
@@ -64,14 +65,14 @@ LEVELS: dict[str, list[tuple[tuple[Any, ...], bool]]] = {
     ],
 }
 LEVELS["http-v1"] = LEVELS["rest"]
-LEVELS["url"] = LEVELS["http"]
+LEVELS["function-url"] = LEVELS["http-v2"]
 
 # Keys the AWS documentation gives that no sample of the corpus happens to have.
 DOCUMENTED_EXTRAS: dict[str, set[str]] = {
     # https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/lambda-event-structure.html
     "edge": {"distributionDomainName", "eventType", "requestId", "querystring", "body"},
     # https://docs.aws.amazon.com/vpc-lattice/latest/ug/lambda-functions.html
-    "lattice": set(),
+    "lattice-v2": set(),
 }
 
 
@@ -148,32 +149,32 @@ REQUESTS: list[dict[str, Any]] = [
 ]
 
 
-@pytest.mark.parametrize("format", FORMATS)
+@pytest.mark.parametrize("case", CASES)
 @pytest.mark.parametrize("request_index", range(len(REQUESTS)))
-def test_event_structure_matches_corpus(format: str, request_index: int) -> None:
-    assert samples(format), f"no corpus samples for {format}"
-    event = build_event(format, **REQUESTS[request_index])
-    assert structure_problems(format, event) == []
+def test_event_structure_matches_corpus(case: str, request_index: int) -> None:
+    assert samples(case), f"no corpus samples for {case}"
+    event = build_event(**front(case), **REQUESTS[request_index])
+    assert structure_problems(case, event) == []
 
 
-@pytest.mark.parametrize("format", FORMATS)
-def test_structure_check_finds_a_wrong_type(format: str) -> None:
-    event = build_event(format)
+@pytest.mark.parametrize("case", CASES)
+def test_structure_check_finds_a_wrong_type(case: str) -> None:
+    event = build_event(**front(case))
     event["isBase64Encoded" if "Records" not in event else "Records"] = 12
-    if format == "lattice-v1":
+    if case == "lattice-v1":
         event["is_base64_encoded"] = 12
-    assert structure_problems(format, event) != []
+    assert structure_problems(case, event) != []
 
 
-@pytest.mark.parametrize("format", FORMATS)
-def test_detect_format_names_each_builder(format: str) -> None:
-    assert detect_format(build_event(format)) == format
+@pytest.mark.parametrize("case", CASES)
+def test_detect_format_names_each_builder(case: str) -> None:
+    assert detect_format(build_event(**front(case))) == front(case)["format"]
 
 
-@pytest.mark.parametrize("format", FORMATS)
-def test_detect_format_recognises_corpus_samples(format: str) -> None:
-    detected = {detect_format(event) for _, event in samples(format)}
-    assert detected == {format}
+@pytest.mark.parametrize("case", CASES)
+def test_detect_format_recognises_corpus_samples(case: str) -> None:
+    detected = {detect_format(event) for _, event in samples(case)}
+    assert detected == {front(case)["format"]}
 
 
 def test_detect_format_unknown_event() -> None:
@@ -285,7 +286,7 @@ class TestHttpV1:
 
 class TestHttpV2:
     def test_raw_path_and_query_as_sent(self) -> None:
-        event = build_event("http", "GET", "/caf\u00e9 x?a=%20b&a=c", stage="beta")
+        event = build_event("http-v2", "GET", "/caf\u00e9 x?a=%20b&a=c", stage="beta")
         assert event["rawPath"] == "/beta/caf%C3%A9%20x"
         assert event["rawQueryString"] == "a=%20b&a=c"
         assert event["queryStringParameters"] == {"a": " b,c"}
@@ -294,7 +295,7 @@ class TestHttpV2:
 
     def test_headers_lower_case_joined_and_cookies_moved(self) -> None:
         event = build_event(
-            "http",
+            "http-v2",
             headers=[("X-Multi", "one"), ("X-Multi", "two")],
             cookies={"a": "1", "b": "2"},
         )
@@ -303,7 +304,7 @@ class TestHttpV2:
         assert event["cookies"] == ["a=1", "b=2"]
 
     def test_get_has_no_body_key(self) -> None:
-        event = build_event("http")
+        event = build_event("http-v2")
         assert "body" not in event
         assert "cookies" not in event
         assert "queryStringParameters" not in event
@@ -325,24 +326,24 @@ class TestHttpV2:
         self, content_type: str | None, encoded: bool
     ) -> None:
         headers = {"Content-Type": content_type} if content_type else {}
-        event = build_event("http", "POST", headers=headers, body="a=1")
+        event = build_event("http-v2", "POST", headers=headers, body="a=1")
         assert event["isBase64Encoded"] is encoded
         assert event["body"] == ("YT0x" if encoded else "a=1")
 
     def test_claims_become_jwt_authorizer(self) -> None:
-        event = build_event("http", claims={"sub": "u"})
+        event = build_event("http-v2", claims={"sub": "u"})
         assert event["requestContext"]["authorizer"] == {
             "jwt": {"claims": {"sub": "u"}, "scopes": None}
         }
 
     def test_authorizer_is_copied(self) -> None:
-        event = build_event("http", authorizer={"lambda": {"user": "u"}})
+        event = build_event("http-v2", authorizer={"lambda": {"user": "u"}})
         assert event["requestContext"]["authorizer"] == {"lambda": {"user": "u"}}
 
 
 class TestFunctionUrl:
     def test_host_and_cookies_in_both_places(self) -> None:
-        event = build_event("url", cookies={"a": "1"})
+        event = build_event("function-url", cookies={"a": "1"})
         assert event["requestContext"]["domainName"] == (
             "abcdef1234.lambda-url.us-east-1.on.aws"
         )
@@ -351,7 +352,7 @@ class TestFunctionUrl:
         assert event["requestContext"]["stage"] == "$default"
 
     def test_iam_authorizer(self) -> None:
-        event = build_event("url", authorizer={"iam": {"userId": "u"}})
+        event = build_event("function-url", authorizer={"iam": {"userId": "u"}})
         assert event["requestContext"]["authorizer"] == {"iam": {"userId": "u"}}
 
 
@@ -372,9 +373,10 @@ class TestAlb:
 
     def test_multi_value_keeps_all(self) -> None:
         event = build_event(
-            "alb-multi",
+            "alb",
             path="/p?q=caf%C3%A9&q=a+b",
             headers=[("X-Multi", "one"), ("X-Multi", "two")],
+            multi_value_headers=True,
         )
         assert event["multiValueQueryStringParameters"] == {"q": ["caf%C3%A9", "a+b"]}
         assert event["multiValueHeaders"]["x-multi"] == ["one", "two"]
@@ -393,7 +395,7 @@ class TestAlb:
 class TestLattice:
     def test_v2_lists_and_decoded_query(self) -> None:
         event = build_event(
-            "lattice",
+            "lattice-v2",
             path="/p?q=caf%C3%A9&q=2",
             headers=[("X-Multi", "one"), ("X-Multi", "two")],
             source_ip="10.1.1.1",
@@ -414,7 +416,7 @@ class TestLattice:
         assert event["headers"]["x-multi"] == "one,two"
 
     def test_host_header_is_kept(self) -> None:
-        event = build_event("lattice", headers={"Host": "svc.local"})
+        event = build_event("lattice-v2", headers={"Host": "svc.local"})
         assert event["headers"]["host"] == ["svc.local"]
 
     def test_forwarded_for_is_appended(self) -> None:
@@ -466,16 +468,16 @@ class TestEdge:
 
 class TestArguments:
     def test_query_mapping_and_pairs(self) -> None:
-        event = build_event("http", query={"a": ["1", "2"], "b": "x y/\u00e9"})
+        event = build_event("http-v2", query={"a": ["1", "2"], "b": "x y/\u00e9"})
         assert event["rawQueryString"] == "a=1&a=2&b=x%20y%2F%C3%A9"
-        event = build_event("http", query=[("k", "v"), ("k", "w")])
+        event = build_event("http-v2", query=[("k", "v"), ("k", "w")])
         assert event["rawQueryString"] == "k=v&k=w"
-        event = build_event("http", query="?raw=1")
+        event = build_event("http-v2", query="?raw=1")
         assert event["rawQueryString"] == "raw=1"
 
     def test_str_body_is_utf8(self) -> None:
         event = build_event(
-            "http", "POST", headers={"Content-Type": "text/plain"}, body="\u00e9"
+            "http-v2", "POST", headers={"Content-Type": "text/plain"}, body="\u00e9"
         )
         assert event["body"] == "\u00e9"
         assert event["headers"]["content-length"] == "2"
@@ -489,8 +491,8 @@ class TestArguments:
             (
                 {"format": "soap"},
                 (
-                    "Unknown event format 'soap', expected one of: rest, http, "
-                    "http-v1, url, alb, alb-multi, lattice, lattice-v1, edge."
+                    "Unknown event format 'soap', expected one of: rest, http-v1, "
+                    "http-v2, function-url, alb, lattice-v1, lattice-v2, edge."
                 ),
             ),
             ({"method": "GE T"}, "HTTP method must be letters only, not 'GE T'."),
@@ -504,6 +506,11 @@ class TestArguments:
                 "Format 'alb' has no stages, got stage 'prod'.",
             ),
             ({"format": "rest", "stage": ""}, "Stage must not be empty."),
+            (
+                {"format": "rest", "multi_value_headers": True},
+                "multi_value_headers is a setting of ALB target groups, not of "
+                "'rest' events.",
+            ),
             ({"scheme": "ftp"}, "Scheme must be 'http' or 'https', not 'ftp'."),
             (
                 {"authorizer": {}, "claims": {}},
@@ -511,7 +518,7 @@ class TestArguments:
             ),
             ({"format": "edge", "claims": {}}, "Format 'edge' has no authorizer."),
             (
-                {"format": "url", "claims": {}},
+                {"format": "function-url", "claims": {}},
                 "Function URLs have IAM authorization only, not claims.",
             ),
             ({"headers": {"Bad Name": "x"}}, "Invalid header name 'Bad Name'."),

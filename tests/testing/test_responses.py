@@ -172,7 +172,7 @@ class TestHttp:
             "body": "",
             "isBase64Encoded": False,
         }
-        assert decode_result(result, "http") == Response(
+        assert decode_result(result, "http-v2") == Response(
             302,
             "Found",
             (
@@ -186,7 +186,7 @@ class TestHttp:
 
     def test_v2_base64_is_always_decoded(self) -> None:
         result = {"statusCode": 200, "body": "AAE=", "isBase64Encoded": True}
-        assert decode_result(result, "url").body == b"\x00\x01"
+        assert decode_result(result, "function-url").body == b"\x00\x01"
 
     @pytest.mark.parametrize(
         ("result", "body"),
@@ -195,14 +195,14 @@ class TestHttp:
     def test_v2_result_without_status_code_is_json(
         self, result: Any, body: bytes
     ) -> None:
-        assert decode_result(result, "http") == Response(
+        assert decode_result(result, "http-v2") == Response(
             200, "OK", (("Content-Type", "application/json"),), body
         )
 
     def test_v2_bad_cookies_are_500(self) -> None:
-        response = decode_result({"statusCode": 200, "cookies": "a=1"}, "http")
+        response = decode_result({"statusCode": 200, "cookies": "a=1"}, "http-v2")
         assert response == failure_response(
-            "http", "cookies must be a list of strings, not 'a=1'"
+            "http-v2", "cookies must be a list of strings, not 'a=1'"
         )
         assert response.status == 500
         assert response.body == b'{"message":"Internal Server Error"}'
@@ -234,7 +234,7 @@ class TestAlb:
             "multiValueHeaders": {"set-cookie": ["a=1", "b=2"]},
             "body": "",
         }
-        assert decode_result(result, "alb-multi").headers == (
+        assert decode_result(result, "alb", multi_value_headers=True).headers == (
             ("set-cookie", "a=1"),
             ("set-cookie", "b=2"),
         )
@@ -250,7 +250,7 @@ class TestAlb:
 
 
 class TestLattice:
-    @pytest.mark.parametrize("format", ["lattice", "lattice-v1"])
+    @pytest.mark.parametrize("format", ["lattice-v1", "lattice-v2"])
     def test_response(self, format: str) -> None:
         result = {
             "statusCode": 200,
@@ -328,8 +328,8 @@ def test_every_format_has_a_failure_response(format: str) -> None:
 
 def test_unknown_format() -> None:
     message = (
-        "Unknown event format 'soap', expected one of: rest, http, http-v1, url, "
-        "alb, alb-multi, lattice, lattice-v1, edge."
+        "Unknown event format 'soap', expected one of: rest, http-v1, http-v2, "
+        "function-url, alb, lattice-v1, lattice-v2, edge."
     )
     with pytest.raises(ValueError, match=re.escape(message)):
         decode_result({}, "soap")

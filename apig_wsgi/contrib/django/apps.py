@@ -10,5 +10,7 @@ class ApigWsgiConfig(AppConfig):
 
     def ready(self) -> None:
         from apig_wsgi.contrib.django import checks
+        from apig_wsgi.contrib.django import events
 
         checks.register()
+        events.autodiscover()

@@ -5,12 +5,14 @@ from __future__ import annotations
 import difflib
 from typing import Any
 
+import django
 from django.conf import settings
 from django.core import checks
 from django.utils.module_loading import import_string
 
 from apig_wsgi.contrib.django.conf import describe_problem
 from apig_wsgi.contrib.django.conf import option_values
+from apig_wsgi.contrib.django.events import TASK_BACKEND_PATHS
 from apig_wsgi.contrib.django.lifecycle import SETTING_NAMES as LIFECYCLE_SETTING_NAMES
 from apig_wsgi.contrib.django.middleware import ApigContextMiddleware
 from apig_wsgi.options import OPTION_NAMES
@@ -18,6 +20,8 @@ from apig_wsgi.options import SETTING_NAMES
 from apig_wsgi.options import SETTING_PREFIX
 from apig_wsgi.options import find_option_problems
 from apig_wsgi.options import setting_name
+from apig_wsgi.routing import EVENT_HANDLERS_SETTING
+from apig_wsgi.routing import find_event_handler_problems
 
 MIDDLEWARE_PATH = "apig_wsgi.contrib.django.middleware.ApigContextMiddleware"
 GZIP_MIDDLEWARE_PATH = "django.middleware.gzip.GZipMiddleware"
@@ -31,6 +35,9 @@ def register() -> None:
     checks.register(check_script_name)
     checks.register(check_gzip_binary_support)
     checks.register(check_allowed_hosts)
+    checks.register(check_event_handlers)
+    checks.register(check_tasks_need_django_6)
+    checks.register(check_non_http_handler_hides_events)
 
 
 def check_settings(**kwargs: Any) -> list[checks.CheckMessage]:
@@ -50,7 +57,7 @@ def check_unknown_settings(**kwargs: Any) -> list[checks.CheckMessage]:
     for name in sorted(dir(settings)):
         if not name.startswith(SETTING_PREFIX) or name in SETTING_NAMES:
             continue
-        if name in LIFECYCLE_SETTING_NAMES:
+        if name == EVENT_HANDLERS_SETTING or name in LIFECYCLE_SETTING_NAMES:
             continue
         # Compare without the shared prefix, which would make every name look close.
         suffix = name[len(SETTING_PREFIX) :].lower()
@@ -138,5 +145,64 @@ def check_allowed_hosts(**kwargs: Any) -> list[checks.CheckMessage]:
             hint="Add the API's host to ALLOWED_HOSTS, e.g. "
             "'abc123.execute-api.eu-west-1.amazonaws.com' or your custom domain.",
             id="apig_wsgi.W005",
+        )
+    ]
+
+
+def check_event_handlers(**kwargs: Any) -> list[checks.CheckMessage]:
+    """E001 (wrong type) and E002 (bad value) for APIG_WSGI_EVENT_HANDLERS."""
+    value = getattr(settings, EVENT_HANDLERS_SETTING, None)
+    if value is None:
+        return []
+    return [
+        checks.Error(
+            problem.message,
+            hint=problem.hint,
+            id="apig_wsgi.E001" if problem.kind is TypeError else "apig_wsgi.E002",
+        )
+        for problem in find_event_handler_problems(value)
+    ]
+
+
+def check_tasks_need_django_6(**kwargs: Any) -> list[checks.CheckMessage]:
+    """E003 when TASKS names an apig-wsgi backend on Django before 6.0."""
+    if django.VERSION >= (6, 0):
+        return []
+    tasks = getattr(settings, "TASKS", None)
+    if not isinstance(tasks, dict):
+        return []
+    return [
+        checks.Error(
+            f"TASKS[{alias!r}] uses {params['BACKEND']}, which needs Django 6.0 or "
+            f"later; this project runs Django {django.get_version()}, which "
+            "ignores TASKS.",
+            hint="Upgrade to Django 6.0, or remove the TASKS setting.",
+            id="apig_wsgi.E003",
+        )
+        for alias, params in tasks.items()
+        if isinstance(params, dict) and params.get("BACKEND") in TASK_BACKEND_PATHS
+    ]
+
+
+def check_non_http_handler_hides_events(**kwargs: Any) -> list[checks.CheckMessage]:
+    """W006 when APIG_WSGI_NON_HTTP_HANDLER keeps the event router from running."""
+    if option_values().get("non_http_handler") is None:
+        return []
+    from apig_wsgi.contrib.django import events
+
+    reasons = []
+    if events.uses_task_backends():
+        reasons.append("task messages")
+    if getattr(settings, EVENT_HANDLERS_SETTING, None) or events.router.routes:
+        reasons.append("the registered event handlers")
+    if not reasons:
+        return []
+    return [
+        checks.Warning(
+            "APIG_WSGI_NON_HTTP_HANDLER receives every non-HTTP event, so "
+            f"{' and '.join(reasons)} never run.",
+            hint="Remove APIG_WSGI_NON_HTTP_HANDLER and register that handler "
+            "with apig_wsgi.contrib.django.events.router instead.",
+            id="apig_wsgi.W006",
         )
     ]

@@ -11,6 +11,7 @@ from flask import Flask
 
 from apig_wsgi import make_lambda_handler
 from apig_wsgi.contrib.flask.cli import apig_cli
+from apig_wsgi.contrib.flask.events import app_event_handler
 from apig_wsgi.contrib.flask.state import EXTENSION_NAME
 from apig_wsgi.contrib.flask.state import AppState
 from apig_wsgi.options import OPTION_NAMES
@@ -21,16 +22,20 @@ from apig_wsgi.options import Options
 from apig_wsgi.options import build_options
 from apig_wsgi.options import find_option_problems
 from apig_wsgi.options import setting_name
+from apig_wsgi.routing import EventRouter
 
 
 class ApigWsgi:
     """Flask extension that turns an app into an AWS Lambda handler.
 
     One instance may serve several apps; everything per app lives in
-    ``app.extensions["apig_wsgi"]``.
+    ``app.extensions["apig_wsgi"]``. Handlers for other AWS events are
+    registered on ``router`` and run inside an app context of the app that
+    received the event.
     """
 
     def __init__(self, app: Flask | None = None) -> None:
+        self.router = EventRouter()
         if app is not None:
             self.init_app(app)
 
@@ -42,10 +47,13 @@ class ApigWsgi:
                 "Call init_app() once per app."
             )
         options = options_from_config(app.config)
+        handler_options = options.as_kwargs()
+        if handler_options["non_http_handler"] is None:
+            handler_options["non_http_handler"] = app_event_handler(app, self.router)
         app.extensions[EXTENSION_NAME] = AppState(
             extension=self,
             options=options,
-            handler=make_lambda_handler(app, **options.as_kwargs()),
+            handler=make_lambda_handler(app, **handler_options),
         )
         app.cli.add_command(apig_cli)
 
@@ -53,19 +61,23 @@ class ApigWsgi:
 def options_from_config(config: Mapping[str, Any]) -> Options:
     """Read every ``APIG_WSGI_*`` key of ``config`` into ``Options``.
 
-    A key set to None means the core's default, like leaving it out. Raises
+    Other keys are not read. A key set to None means the core's default, like
+    leaving it out. Raises
     ``TypeError`` or ``ValueError`` naming every invalid or unknown key.
     """
     option_for_key = dict(zip(SETTING_NAMES, OPTION_NAMES))
     values = {}
     for key, value in config.items():
+        # Other keys belong to the app and other extensions: never touch them.
+        if not key.startswith(SETTING_PREFIX):
+            continue
         if isinstance(value, Iterator):
             # Validation would use up an iterator before build_options sees it.
             value = tuple(value)
         if key in option_for_key:
             if value is not None:
                 values[option_for_key[key]] = value
-        elif key.startswith(SETTING_PREFIX):
+        else:
             # Under its own name, so the shared validator reports it as an
             # unknown option instead of it being ignored.
             values[key] = value

@@ -1,5 +1,10 @@
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -89,14 +94,227 @@ def test_non_dict_event_is_refused() -> None:
 
 
 restricted = manage_event_handler(allowed_commands=["check"])
+exact = manage_event_handler(allowed_commands=[("check", "--deploy"), ["diffsettings"]])
+nothing = manage_event_handler(allowed_commands=[])
 
 
-def test_allowed_commands() -> None:
+def test_allowed_command_runs_with_options() -> None:
     path = "tests.contrib.django.test_manage:restricted"
     assert invoke({"manage": ["check"]}, path)["exit_status"] == 0
+    result = invoke({"manage": ["check", "--fail-level=ERROR", "-v2"]}, path)
+    assert result["exit_status"] == 0
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (
+            ["flush", "--noinput"],
+            "The management command ['flush', '--noinput'] may not be run by "
+            "direct invocation. Allowed: check [--option ...].",
+        ),
+        # check takes app labels; an allowed name never admits positionals.
+        (
+            ["check", "auth"],
+            "The management command ['check', 'auth'] may not be run by direct "
+            "invocation: 'check' is allowed with options only (such as --noinput "
+            "or --database=other), not 'auth'. Allowed: check [--option ...].",
+        ),
+        # A value given apart from its option looks like a positional argument.
+        (
+            ["check", "--fail-level", "ERROR"],
+            "The management command ['check', '--fail-level', 'ERROR'] may not be "
+            "run by direct invocation: 'check' is allowed with options only (such "
+            "as --noinput or --database=other), not 'ERROR'. Allowed: check "
+            "[--option ...].",
+        ),
+        # argparse takes everything after "--", and "-" or "-1", as positionals.
+        (
+            ["check", "--", "--deploy"],
+            "The management command ['check', '--', '--deploy'] may not be run by "
+            "direct invocation: 'check' is allowed with options only (such as "
+            "--noinput or --database=other), not '--'. Allowed: check "
+            "[--option ...].",
+        ),
+        (
+            ["check", "-"],
+            "The management command ['check', '-'] may not be run by direct "
+            "invocation: 'check' is allowed with options only (such as --noinput "
+            "or --database=other), not '-'. Allowed: check [--option ...].",
+        ),
+        (
+            ["check", "-1"],
+            "The management command ['check', '-1'] may not be run by direct "
+            "invocation: 'check' is allowed with options only (such as --noinput "
+            "or --database=other), not '-1'. Allowed: check [--option ...].",
+        ),
+    ],
+)
+def test_refused_by_command_name(argv: list[str], message: str) -> None:
+    path = "tests.contrib.django.test_manage:restricted"
     with pytest.raises(InvalidEventError) as excinfo:
-        invoke({"manage": ["flush", "--noinput"]}, path)
+        invoke({"manage": argv}, path)
+    assert str(excinfo.value) == message
+
+
+def test_argument_list_entries_must_match_exactly() -> None:
+    path = "tests.contrib.django.test_manage:exact"
+    assert invoke({"manage": ["check", "--deploy"]}, path)["exit_status"] == 0
+    assert invoke({"manage": ["diffsettings"]}, path)["exit_status"] == 0
+    for argv in (["check"], ["check", "--deploy", "--fail-level=ERROR"]):
+        with pytest.raises(InvalidEventError) as excinfo:
+            invoke({"manage": argv}, path)
+        assert str(excinfo.value) == (
+            f"The management command {argv!r} may not be run by direct "
+            "invocation. Allowed: check --deploy, diffsettings."
+        )
+
+
+def test_empty_allowlist_refuses_everything() -> None:
+    with pytest.raises(InvalidEventError) as excinfo:
+        invoke({"manage": ["check"]}, "tests.contrib.django.test_manage:nothing")
     assert str(excinfo.value) == (
-        "The management command 'flush' may not be run by direct invocation; "
-        "allowed: check."
+        "The management command ['check'] may not be run by direct invocation. "
+        "Allowed: nothing."
     )
+
+
+def test_plain_string_allowlist_is_refused() -> None:
+    with pytest.raises(TypeError) as excinfo:
+        manage_event_handler(allowed_commands="check")
+    assert str(excinfo.value) == (
+        "allowed_commands must be a list of command names and argument lists, "
+        "not the string 'check': write ['check'] to allow that command."
+    )
+
+
+def test_allowlist_that_is_not_a_collection_is_refused() -> None:
+    commands = (name for name in ["check"])
+    with pytest.raises(TypeError) as excinfo:
+        manage_event_handler(allowed_commands=commands)  # type: ignore[arg-type]
+    assert str(excinfo.value) == (
+        "allowed_commands must be a list of command names and argument lists, "
+        f"not {commands!r}."
+    )
+
+
+@pytest.mark.parametrize("entry", [[], ["check", 1], 5, None, b"check"])
+def test_malformed_allowlist_entry_is_refused(entry: Any) -> None:
+    with pytest.raises(TypeError) as excinfo:
+        manage_event_handler(allowed_commands=[entry])
+    assert str(excinfo.value) == (
+        "Each allowed_commands entry must be a command name or a non-empty list "
+        f"of strings, not {entry!r}."
+    )
+
+
+ROOT = Path(__file__).parents[3]
+AUTH_TABLES = [
+    "auth_group",
+    "auth_group_permissions",
+    "auth_permission",
+    "auth_user",
+    "auth_user_groups",
+    "auth_user_user_permissions",
+]
+README_ALLOWLIST = 'manage_event_handler(allowed_commands=["migrate", "collectstatic"])'
+NOT_AN_OPTION = (
+    "is allowed with options only (such as --noinput or --database=other), not"
+)
+ALLOWED = "Allowed: collectstatic [--option ...], migrate [--option ...]."
+DESTRUCTIVE = [
+    (
+        ["migrate", "auth", "zero"],
+        f"The management command ['migrate', 'auth', 'zero'] may not be run by "
+        f"direct invocation: 'migrate' {NOT_AN_OPTION} 'auth'. {ALLOWED}",
+    ),
+    (
+        ["migrate", "--noinput", "contenttypes", "zero"],
+        "The management command ['migrate', '--noinput', 'contenttypes', 'zero'] "
+        f"may not be run by direct invocation: 'migrate' {NOT_AN_OPTION} "
+        f"'contenttypes'. {ALLOWED}",
+    ),
+    (
+        ["migrate", "--database", "default", "auth", "zero"],
+        "The management command ['migrate', '--database', 'default', 'auth', "
+        "'zero'] may not be run by direct invocation: 'migrate' "
+        f"{NOT_AN_OPTION} 'default'. {ALLOWED}",
+    ),
+    (
+        ["migrate", "--", "auth", "zero"],
+        "The management command ['migrate', '--', 'auth', 'zero'] may not be run "
+        f"by direct invocation: 'migrate' {NOT_AN_OPTION} '--'. {ALLOWED}",
+    ),
+    (
+        ["flush", "--noinput"],
+        "The management command ['flush', '--noinput'] may not be run by direct "
+        f"invocation. {ALLOWED}",
+    ),
+    (
+        ["sqlflush"],
+        "The management command ['sqlflush'] may not be run by direct "
+        f"invocation. {ALLOWED}",
+    ),
+    (
+        ["createsuperuser", "--noinput", "--username=intruder", "--email=i@x.test"],
+        "The management command ['createsuperuser', '--noinput', "
+        "'--username=intruder', '--email=i@x.test'] may not be run by direct "
+        f"invocation. {ALLOWED}",
+    ),
+    (
+        ["shell", "--command=from django.contrib.auth.models import User"],
+        "The management command ['shell', '--command=from django.contrib.auth."
+        "models import User'] may not be run by direct invocation. "
+        f"{ALLOWED}",
+    ),
+]
+
+
+def test_readme_allowlist_is_this_projects() -> None:
+    readme = (ROOT / "README.rst").read_text(encoding="utf-8")
+    events_module = ROOT / "tests/contrib/django/project/lambda_events.py"
+    assert f"handle = {README_ALLOWLIST}" in readme
+    assert f"handle = {README_ALLOWLIST}" in events_module.read_text(encoding="utf-8")
+
+
+def test_readme_allowlist_against_destructive_argument_lists(tmp_path: Path) -> None:
+    calls = [
+        ("project", ["migrate", "--noinput"]),
+        *[("project", argv) for argv, _ in DESTRUCTIVE],
+        ("project", ["collectstatic", "--noinput"]),
+        # Without the allowlist the first of them does what the test fears.
+        ("unrestricted", ["migrate", "auth", "zero"]),
+    ]
+    environ = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.contrib.django.project.database_settings",
+        "APIG_WSGI_TEST_STATE_DIR": str(tmp_path),
+    }
+    process = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "tests.contrib.django.project.invoke_manage_events",
+            json.dumps(calls),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=environ,
+        check=False,
+    )
+    assert process.returncode == 0, process.stderr
+    results = json.loads(process.stdout)
+    assert results == [
+        {"argv": ["migrate", "--noinput"], "outcome": 0, "auth_tables": AUTH_TABLES},
+        *[
+            {"argv": argv, "outcome": message, "auth_tables": AUTH_TABLES}
+            for argv, message in DESTRUCTIVE
+        ],
+        {
+            "argv": ["collectstatic", "--noinput"],
+            "outcome": 0,
+            "auth_tables": AUTH_TABLES,
+        },
+        {"argv": ["migrate", "auth", "zero"], "outcome": 0, "auth_tables": []},
+    ]

@@ -52,8 +52,11 @@ class TestInitApp:
 
     def test_extension_keeps_no_per_app_state(self) -> None:
         apig = ApigWsgi()
+        router = apig.router
         apig.init_app(make_app())
-        assert vars(apig) == {}
+        # The router is shared by every app; nothing else is kept.
+        assert vars(apig) == {"router": router}
+        assert router.routes == []
 
     def test_config_keys_become_options(self) -> None:
         app = make_app(
@@ -122,6 +125,20 @@ class TestInitApp:
         app = make_app(APIG_WSGI=1, SECRET_KEY="x", MY_APIG_WSGI_BINARY_SUPPORT="x")
         ApigWsgi(app)
         assert app.extensions["apig_wsgi"].options == Options()
+
+    def test_unrelated_iterators_are_left_alone(self) -> None:
+        app = make_app(
+            ALLOWED_ORIGINS=iter(["https://a.example", "https://b.example"]),
+            APIG_WSGI_FAILURE_STATUS_CODES=iter([502]),
+        )
+        ApigWsgi(app)
+        assert list(app.config["ALLOWED_ORIGINS"]) == [
+            "https://a.example",
+            "https://b.example",
+        ]
+        assert app.extensions["apig_wsgi"].options == Options(
+            failure_status_codes=frozenset({502})
+        )
 
     def test_second_init_app_raises(self) -> None:
         app = make_app()

@@ -33,3 +33,6 @@ LOGGING_CONFIG = None
 # Lets subprocess tests run the project with a setting changed.
 if "APIG_WSGI_TEST_SCRIPT_NAME" in os.environ:
     APIG_WSGI_SCRIPT_NAME = os.environ["APIG_WSGI_TEST_SCRIPT_NAME"]
+# Lets subprocess tests start the project with an app of event handlers.
+if "APIG_WSGI_TEST_EVENTS_APP" in os.environ:
+    INSTALLED_APPS = [*INSTALLED_APPS, "tests.contrib.django.eventsapp"]

@@ -160,7 +160,7 @@ class TestCallCommand:
 
 class TestSubprocess:
     def test_prints_lambda_result(self) -> None:
-        process = run_manage("/links/", "--format", "url", "--decoded")
+        process = run_manage("/links/", "--format", "function-url", "--decoded")
 
         assert (process.returncode, process.stderr) == (0, "")
         body = json.dumps(

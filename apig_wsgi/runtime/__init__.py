@@ -1,0 +1,1 @@
+"""A Lambda runtime that streams WSGI responses; see ``docs/streaming.rst``."""

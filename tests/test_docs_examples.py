@@ -1,0 +1,78 @@
+"""The examples of docs/other-aws-events.rst that need no framework."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import pytest
+
+from tests.docs import example_modules
+from tests.docs import module_with
+from tests.test_event_sources import SCHEDULED
+from tests.utils import FakeContext
+from tests.utils import load_event
+from tests.utils import load_other_event
+from tests.utils import validated_echo_app
+
+
+@pytest.fixture
+def example() -> Any:
+    with example_modules(
+        **{
+            "myproject.wsgi": module_with(application=validated_echo_app),
+            "lambda_function": "other-aws-events/lambda_function.py",
+        }
+    ):
+        yield sys.modules["lambda_function"]
+
+
+def sqs_orders(*orders: dict[str, Any]) -> dict[str, Any]:
+    event = load_other_event("powertools-python/sqsEvent.json")
+    template = event["Records"][1]
+    event["Records"] = [
+        {
+            **template,
+            "messageId": f"m-{order['id']}",
+            "body": json.dumps(order),
+            "eventSourceARN": "arn:aws:sqs:us-east-2:123456789012:orders",
+        }
+        for order in orders
+    ]
+    return event
+
+
+def test_unpaid_order_alone_is_retried(example: Any) -> None:
+    event = sqs_orders({"id": "a", "paid": True}, {"id": "b"}, {"id": "c", "paid": 1})
+
+    result = example.lambda_handler(event, FakeContext())
+
+    assert result == {"batchItemFailures": [{"itemIdentifier": "m-b"}]}
+    assert example.shipped == ["a", "c"]
+
+
+def test_upload_schedule_and_ping(
+    example: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    upload = load_other_event("powertools-python/s3Event.json")
+    upload["Records"][0]["s3"]["bucket"]["name"] = "uploads"
+    upload["Records"][0]["s3"]["object"]["key"] = "cat+photo.jpg"
+    schedule = {
+        **SCHEDULED,
+        "resources": ["arn:aws:events:us-east-1:123456789012:rule/nightly-report"],
+    }
+
+    assert example.lambda_handler(upload, FakeContext()) is None
+    assert example.lambda_handler(schedule, FakeContext()) == {
+        "report": "for 2019-10-08T16:53:06Z"
+    }
+    assert example.lambda_handler({"ping": True}, FakeContext()) == "pong"
+    assert capsys.readouterr().out == "new upload: cat photo.jpg\n"
+
+
+def test_http_requests_still_reach_the_app(example: Any) -> None:
+    result = example.lambda_handler(
+        load_event("powertools-python/albEvent.json"), FakeContext()
+    )
+    assert result["statusCode"] == 200
