@@ -93,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("zip", type=Path, help="the built Lambda zip")
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--path", default="/", help="the request path (GET)")
-    parser.add_argument("--format", default="http", help="the front's event format")
+    parser.add_argument("--format", default="http-v2", help="the front's event format")
     parser.add_argument("--handler", default=DEFAULT_HANDLER)
     parser.add_argument("--python", default=sys.executable)
     parser.add_argument(

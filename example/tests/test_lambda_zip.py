@@ -229,8 +229,9 @@ def test_other_management_commands_are_refused(zip_handler: ZipHandler) -> None:
 
     assert result == {
         "errorType": "InvalidEventError",
-        "errorMessage": "The management command 'flush' may not be run by direct "
-        "invocation; allowed: check, migrate, showmigrations.",
+        "errorMessage": "The management command ['flush', '--no-input'] may not be"
+        " run by direct invocation. Allowed: check [--option ...], migrate"
+        " [--option ...], showmigrations [--option ...].",
     }
 
 
