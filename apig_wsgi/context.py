@@ -1,7 +1,7 @@
 """A typed, read-only view of the AWS request behind a WSGI environ.
 
-Django exposes it as ``request.apig_context``; Flask as ``apig_context`` and
-``get_apig_context()`` in ``apig_wsgi.contrib.flask``, cached in the environ.
+Django exposes it as ``request.apig_context``; Flask as the ``apig_context``
+proxy of ``apig_wsgi.contrib.flask``.
 """
 
 from __future__ import annotations
@@ -49,6 +49,10 @@ class ApigContext:
 
     def __delattr__(self, name: str) -> None:
         raise AttributeError(f"ApigContext is read-only, cannot delete {name!r}.")
+
+    def __bool__(self) -> bool:
+        """True: an ApigContext is there; Flask's proxy to it is false when not."""
+        return True
 
     def __repr__(self) -> str:
         return (

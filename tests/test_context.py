@@ -250,3 +250,8 @@ class TestLambdaContext:
 
         assert apig_context.aws_request_id is None
         assert apig_context.remaining_time_ms() is None
+
+
+def test_a_context_is_true() -> None:
+    # So that Flask's apig_context proxy type-checks in ``if apig_context:``.
+    assert bool(context_for(load_event("aws-lambda-go/apigw-request.json"))) is True

@@ -6,11 +6,9 @@ from apig_wsgi.testing.client import Client
 from apig_wsgi.testing.client import LambdaContext
 from apig_wsgi.testing.events import FORMATS
 from apig_wsgi.testing.events import build_event
-from apig_wsgi.testing.events import detect_format
 from apig_wsgi.testing.responses import Response
 from apig_wsgi.testing.responses import decode_result
-from apig_wsgi.testing.responses import failure_response
-from apig_wsgi.testing.responses import request_problem
+from apig_wsgi.testing.sqs import sqs_event
 
 __all__ = (
     "FORMATS",
@@ -19,7 +17,5 @@ __all__ = (
     "Response",
     "build_event",
     "decode_result",
-    "detect_format",
-    "failure_response",
-    "request_problem",
+    "sqs_event",
 )

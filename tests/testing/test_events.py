@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from apig_wsgi.testing import build_event
-from apig_wsgi.testing import detect_format
+from apig_wsgi.testing.events import detect_format
 from tests.testing.corpus import CASES
 from tests.testing.corpus import front
 from tests.testing.corpus import samples

@@ -8,7 +8,7 @@ import pytest
 from apig_wsgi.testing import FORMATS
 from apig_wsgi.testing import Response
 from apig_wsgi.testing import decode_result
-from apig_wsgi.testing import failure_response
+from apig_wsgi.testing.responses import failure_response
 
 REST_ERROR = Response(
     502,

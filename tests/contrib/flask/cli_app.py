@@ -9,7 +9,7 @@ from flask import url_for
 from flask.typing import ResponseReturnValue
 
 from apig_wsgi.contrib.flask import ApigWsgi
-from apig_wsgi.contrib.flask import get_apig_context
+from apig_wsgi.contrib.flask import apig_context
 
 apig = ApigWsgi()
 
@@ -20,10 +20,9 @@ def create_app() -> Flask:
 
     @app.route("/hello", methods=["GET", "POST", "PUT"])
     def hello() -> ResponseReturnValue:
-        context = get_apig_context()
         return jsonify(
             body=request.get_data(as_text=True),
-            event_format=None if context is None else context.event_format,
+            event_format=apig_context.event_format if apig_context else None,
             method=request.method,
             url=url_for("hello"),
         )

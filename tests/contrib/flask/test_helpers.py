@@ -7,37 +7,31 @@ from flask import Flask
 
 from apig_wsgi.contrib.flask import ApigWsgi
 from apig_wsgi.contrib.flask import apig_context
-from apig_wsgi.contrib.flask import get_apig_context
-from apig_wsgi.contrib.flask import get_full_event
-from apig_wsgi.contrib.flask import get_lambda_context
 from apig_wsgi.contrib.flask import get_lambda_handler
-from apig_wsgi.contrib.flask import get_request_context
 from apig_wsgi.testing import LambdaContext
 from tests.contrib.flask.support import load_event
 
 NOT_A_LAMBDA_REQUEST = (
     "apig_context is only available in requests that came through the "
-    "apig_wsgi Lambda handler. Use get_apig_context(), which returns None "
-    "otherwise, to check first."
+    "apig_wsgi Lambda handler. Check it with `if apig_context:` first."
 )
 
 
 def make_app(seen: dict[str, Any]) -> Flask:
-    """An app whose every URL records what the helpers return into ``seen``."""
+    """An app whose every URL records what ``apig_context`` gives into ``seen``."""
     app = Flask(__name__)
 
     @app.route("/", defaults={"path": ""}, methods=["GET", "POST"])
     @app.route("/<path:path>", methods=["GET", "POST"])
     def record(path: str) -> str:
-        seen["full_event"] = get_full_event()
-        seen["request_context"] = get_request_context()
-        seen["lambda_context"] = get_lambda_context()
-        seen["apig_context"] = get_apig_context()
-        seen["same_apig_context"] = get_apig_context() is seen["apig_context"]
-        seen["proxy_is_true"] = bool(apig_context)
-        if seen["apig_context"] is not None:
-            seen["proxy_event_format"] = apig_context.event_format
-            seen["proxy_remaining_time_ms"] = apig_context.remaining_time_ms()
+        seen["is_lambda_request"] = bool(apig_context)
+        if apig_context:
+            # The proxy's object, the same for the whole request.
+            seen["apig_context"] = apig_context._get_current_object()  # type: ignore[attr-defined]
+            seen["same_object"] = (
+                apig_context._get_current_object() is seen["apig_context"]  # type: ignore[attr-defined]
+            )
+            seen["remaining_time_ms"] = apig_context.remaining_time_ms()
         return "recorded"
 
     ApigWsgi(app)
@@ -66,82 +60,60 @@ def run(event_name: str, context: object) -> dict[str, Any]:
         ("lattice-v2", "10.213.229.10"),
     ],
 )
-def test_helpers_with_request_context(event_name: str, source_ip: str) -> None:
+def test_apig_context_of_a_lambda_request(event_name: str, source_ip: str) -> None:
     context = LambdaContext()
     seen = run(event_name, context)
     event = seen["event"]
-    assert seen["full_event"] == event
-    assert seen["request_context"] == event["requestContext"]
-    assert seen["lambda_context"] is context
     details = seen["apig_context"]
     assert details.full_event == event
     assert details.request_context == event["requestContext"]
     assert details.context is context
     assert details.event_format == event_name.replace("alb-multi", "alb")
     assert details.source_ip == source_ip
-    assert seen["same_apig_context"] is True
-    assert seen["proxy_is_true"] is True
-    assert seen["proxy_event_format"] == details.event_format
-    assert seen["proxy_remaining_time_ms"] == 30_000
+    assert seen["is_lambda_request"] is True
+    assert seen["same_object"] is True
+    assert seen["remaining_time_ms"] == 30_000
 
 
-def test_helpers_lattice_v1_has_no_request_context() -> None:
-    seen = run("lattice-v1", LambdaContext())
-    assert seen["full_event"] == seen["event"]
-    assert seen["request_context"] is None
-    assert seen["apig_context"].event_format == "lattice-v1"
-    assert seen["apig_context"].source_ip == "10.213.229.10"
+def test_apig_context_lattice_v1_has_no_request_context() -> None:
+    details = run("lattice-v1", LambdaContext())["apig_context"]
+    assert (details.request_context, details.event_format, details.source_ip) == (
+        None,
+        "lattice-v1",
+        "10.213.229.10",
+    )
 
 
-def test_helpers_edge_request_context_is_cf_config() -> None:
+def test_apig_context_edge_request_context_is_cf_config() -> None:
     seen = run("edge", LambdaContext())
-    event = seen["event"]
-    assert seen["full_event"] == event
-    assert seen["request_context"] == event["Records"][0]["cf"]["config"]
-    assert seen["apig_context"].event_format == "edge"
-    assert seen["apig_context"].source_ip == "2001:cdba::3257:9652"
+    details = seen["apig_context"]
+    assert details.request_context == seen["event"]["Records"][0]["cf"]["config"]
+    assert (details.event_format, details.source_ip) == (
+        "edge",
+        "2001:cdba::3257:9652",
+    )
 
 
-def test_helpers_lambda_context_none() -> None:
-    seen = run("http-v2", None)
-    assert seen["lambda_context"] is None
-    assert seen["apig_context"].context is None
+def test_apig_context_without_lambda_context() -> None:
+    assert run("http-v2", None)["apig_context"].context is None
 
 
-def test_helpers_outside_lambda_request_return_none() -> None:
+def test_apig_context_is_false_outside_lambda_requests() -> None:
     seen: dict[str, Any] = {}
     app = make_app(seen)
     response = app.test_client().get("/anything")
     assert response.status_code == 200
-    assert seen == {
-        "full_event": None,
-        "request_context": None,
-        "lambda_context": None,
-        "apig_context": None,
-        "same_apig_context": True,
-        "proxy_is_true": False,
-    }
+    assert seen == {"is_lambda_request": False}
 
 
-def test_apig_context_proxy_outside_lambda_request_raises() -> None:
+def test_apig_context_attributes_outside_lambda_requests_raise() -> None:
     app = Flask(__name__)
     with app.test_request_context("/"), pytest.raises(RuntimeError) as excinfo:
         apig_context.stage  # noqa: B018
     assert str(excinfo.value) == NOT_A_LAMBDA_REQUEST
 
 
-@pytest.mark.parametrize(
-    "helper",
-    [get_full_event, get_request_context, get_lambda_context, get_apig_context],
-)
-def test_helpers_outside_request_raise(helper: Any) -> None:
-    app = Flask(__name__)
-    with app.app_context(), pytest.raises(RuntimeError) as excinfo:
-        helper()
-    assert str(excinfo.value).startswith("Working outside of request context.")
-
-
-def test_apig_context_proxy_outside_request_raises() -> None:
+def test_apig_context_outside_requests_raises() -> None:
     with pytest.raises(RuntimeError) as excinfo:
         apig_context.stage  # noqa: B018
     assert str(excinfo.value).startswith("Working outside of request context.")
@@ -157,3 +129,13 @@ def test_apig_context_is_per_request_inside_one_app_context() -> None:
         handler(load_event("alb"), LambdaContext())
         second = seen["apig_context"]
     assert (first.event_format, second.event_format) == ("rest", "alb")
+
+
+def test_the_extension_exports_one_way_to_the_context() -> None:
+    import apig_wsgi.contrib.flask
+
+    assert apig_wsgi.contrib.flask.__all__ == (
+        "ApigWsgi",
+        "apig_context",
+        "get_lambda_handler",
+    )
