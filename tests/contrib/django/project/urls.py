@@ -15,6 +15,7 @@ urlpatterns = [
     path("async/", views.async_context, name="async_context"),
     path("page/", views.page, name="page"),
     path("status/<int:code>/", views.status, name="status"),
+    path("feed/", views.feed, name="feed"),
     # Every other path shows request.apig_context, so corpus events need no editing.
     re_path(r"", views.context, name="context"),
 ]
