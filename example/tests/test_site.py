@@ -30,6 +30,7 @@ from fronts import logo_url
 from fronts import set_cookies
 from multipart import CONTENT_TYPE
 from multipart import form_data
+from sse import server_sent_events
 
 from apig_wsgi.contrib.django.handler import streaming_handler
 from apig_wsgi.testing import Client
@@ -356,15 +357,6 @@ def test_events_page_listens_to_the_stream_behind_the_stage() -> None:
 
     assert response.status == 200
     assert 'new EventSource("/live/events/stream/")' in response.text
-
-
-def server_sent_events(text: str) -> list[dict[str, str]]:
-    events = []
-    for block in text.split("\n\n"):
-        if block:
-            fields = dict(line.split(": ", 1) for line in block.splitlines())
-            events.append(fields)
-    return events
 
 
 @pytest.mark.parametrize("front", ["function-url", "alb"])

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 import yaml
-from cfnlint.decode.cfn_yaml import loads  # type: ignore[import-untyped]
+from cfn_templates import load_template as load
 from conftest import DEPLOYMENT_DIR
 from example_site.health import HEALTH_CHECK_PATH
 
@@ -24,13 +24,6 @@ LAMBDA_INTEGRATION_URI = {
     "Fn::Sub": "arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/"
     "2015-03-31/functions/${LiveAlias}/invocations"
 }
-
-
-def load(name: str) -> dict[str, Any]:
-    template: dict[str, Any] = json.loads(
-        json.dumps(loads((DEPLOYMENT_DIR / name).read_text()))
-    )
-    return template
 
 
 @pytest.fixture(scope="module")
