@@ -51,6 +51,9 @@ def make_lambda_handler(
     failure_status_codes: Collection[int] = (),
     access_log: str | None = None,
     trusted_proxies: int = 0,
+    remote_user: bool = False,
+    remote_user_claim: str = "sub",
+    alb_authenticates: bool = False,
 ) -> LambdaHandler:
     """Wrap ``wsgi_app`` in a Lambda handler for every HTTP event format.
 
@@ -70,6 +73,9 @@ def make_lambda_handler(
             "failure_status_codes": failure_status_codes,
             "access_log": access_log,
             "trusted_proxies": trusted_proxies,
+            "remote_user": remote_user,
+            "remote_user_claim": remote_user_claim,
+            "alb_authenticates": alb_authenticates,
         }
     )
     return LambdaHandler(wsgi_app, options)
@@ -146,6 +152,9 @@ class LambdaHandler:
         # Lambda@Edge's clientIp is the viewer's address already.
         if proxies and event_format.name != "edge":
             environ["REMOTE_ADDR"] = trusted_client_address(environ, proxies)
+        claim = event_format.identity_claim
+        if claim is not None:
+            event_format.set_identity(environ, claim)
         return environ
 
     def run(self, environ: dict[str, Any]) -> BufferedResponse:
