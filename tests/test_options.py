@@ -57,7 +57,8 @@ def test_unknown_option() -> None:
             "Unknown option 'binary'.",
             "Valid options are: binary_support, non_binary_content_type_prefixes, "
             "script_name, non_http_handler, catch_exceptions, failure_status_codes, "
-            "access_log, trusted_proxies.",
+            "access_log, trusted_proxies, remote_user, remote_user_claim, "
+            "alb_authenticates.",
             TypeError,
         )
     ]
@@ -195,7 +196,10 @@ class TestOptionsObject:
         assert repr(Options(trusted_proxies=2)).startswith(
             "Options(binary_support=None, non_binary_content_type_prefixes=('text/', "
         )
-        assert repr(Options()).endswith("access_log=None, trusted_proxies=0)")
+        assert repr(Options()).endswith(
+            "access_log=None, trusted_proxies=0, remote_user=False, "
+            "remote_user_claim='sub', alb_authenticates=False)"
+        )
 
 
 def test_read_options_gives_every_problem_and_the_valid_options() -> None:

@@ -604,6 +604,9 @@ def _lattice_identity(iam: str | None) -> dict[str, Any]:
     }
     if iam is not None:
         identity.update(type="AWS_IAM", principal=iam)
+        # An assumed role's ARN ends with the session's name.
+        if ":assumed-role/" in iam:
+            identity["sessionName"] = iam.rpartition("/")[2]
     return identity
 
 

@@ -35,6 +35,21 @@ def describe(apig_context: ApigContext | None) -> dict[str, Any] | None:
     }
 
 
+def whoami(request: HttpRequest) -> HttpResponse:
+    """The user Django sees, for the authentication tests."""
+    user: Any = request.user
+    if not user.is_authenticated:
+        return JsonResponse({"user": None})
+    return JsonResponse(
+        {
+            "user": user.username,
+            "email": user.email,
+            "groups": sorted(group.name for group in user.groups.all()),
+            "usable_password": user.has_usable_password(),
+        }
+    )
+
+
 @csrf_exempt
 def context(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"apig_context": describe(request.apig_context)})  # type: ignore[attr-defined]
