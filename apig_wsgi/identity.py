@@ -17,6 +17,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
+
 class Identity(ReadOnly):
     """The caller that AWS verified, read-only.
 

@@ -901,3 +901,130 @@ def test_ctrl_c_stops_the_server_before_its_next_poll(
     assert code == 0
     assert late_answers == []
     assert capsys.readouterr().err.endswith("Press Ctrl-C to stop.\nStopped.\n")
+
+
+WHOAMI = "tests.testing.apps:whoami"
+
+
+class TestCaller:
+    @pytest.mark.parametrize(
+        ("arguments", "name"),
+        [
+            (["--claim", "sub=alice", "--claim", "email=a@example.com"], "'alice'"),
+            (["--format", "rest", "--claim", "sub=bob"], "'bob'"),
+            (
+                ["--format", "rest", "--authorizer", '{"principalId": "carol"}'],
+                "'carol'",
+            ),
+            (
+                ["--format", "lattice-v2", "--iam", "arn:aws:iam::1:user/dan"],
+                "'arn:aws:iam::1:user/dan'",
+            ),
+            (["--remote-user-claim", "email", "--claim", "email=e@x.org"], "'e@x.org'"),
+            (["--format", "alb", "--claim", "sub=eve"], "None"),
+            (["--format", "alb", "--claim", "sub=eve", "--alb-authenticates"], "'eve'"),
+            ([], "None"),
+        ],
+    )
+    def test_invoke_sends_the_caller(
+        self, capsys: pytest.CaptureFixture[str], arguments: list[str], name: str
+    ) -> None:
+        code, out, err = run(
+            capsys, "invoke", WHOAMI, "--remote-user", "--decoded", *arguments
+        )
+
+        assert (code, err) == (0, "")
+        assert out.endswith(f"\n\n{name}\n")
+
+    def test_without_remote_user_the_app_sees_nobody(
+        self, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        code, out, _ = run(capsys, "invoke", WHOAMI, "--claim", "sub=a", "--decoded")
+
+        assert (code, out.endswith("\n\nNone\n")) == (0, True)
+
+    def test_event_prints_the_oidc_headers_of_alb(
+        self, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        code, out, _ = run(capsys, "event", "--format", "alb", "--claim", "sub=a")
+
+        headers = json.loads(out)["headers"]
+        assert code == 0
+        assert headers["x-amzn-oidc-identity"] == "a"
+        assert headers["x-amzn-oidc-accesstoken"] == "local-access-token"
+
+    def test_format_without_that_caller(
+        self, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        assert run(
+            capsys, "event", "--format", "edge", "--iam", "arn:aws:iam::1:user/a"
+        ) == (
+            1,
+            "",
+            "Error: Format 'edge' cannot carry iam; the formats that do: rest, "
+            "http-v1, http-v2, function-url, lattice-v2.\n",
+        )
+
+    @pytest.mark.parametrize(
+        ("arguments", "message"),
+        [
+            (
+                ["--claim", "sub"],
+                "argument --claim: invalid claim 'sub': expected 'NAME=VALUE'",
+            ),
+            (
+                ["--claim", "=a"],
+                "argument --claim: invalid claim '=a': expected 'NAME=VALUE'",
+            ),
+            (
+                ["--authorizer", "{"],
+                "argument --authorizer: not JSON: Expecting property name enclosed "
+                "in double quotes: line 1 column 2 (char 1)",
+            ),
+            (
+                ["--authorizer", "[]"],
+                "argument --authorizer: expected a JSON object, not list",
+            ),
+            (
+                ["--iam", "arn:aws:iam::1:user/a", "--claim", "sub=a"],
+                "argument --claim: not allowed with argument --iam",
+            ),
+        ],
+    )
+    def test_bad_caller_arguments(
+        self, capsys: pytest.CaptureFixture[str], arguments: list[str], message: str
+    ) -> None:
+        assert usage_error(capsys, "event", *arguments) == (
+            f"apig-wsgi event: error: {message}"
+        )
+
+    def test_event_file_with_a_caller(self, capsys: pytest.CaptureFixture[str]) -> None:
+        assert run(
+            capsys, "invoke", APP, "--claim", "sub=a", "--event", str(SAMPLE)
+        ) == (2, "", "Error: --event cannot be combined with --claim.\n")
+
+    def test_serve_refuses_a_caller_its_format_lacks(
+        self, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        assert run(capsys, "serve", WHOAMI, "--format", "edge", "--claim", "sub=a") == (
+            1,
+            "",
+            "Error: Format 'edge' cannot carry claims; the formats that do: rest, "
+            "http-v1, http-v2, alb.\n",
+        )
+
+    def test_remote_user_options_are_refused_for_a_lambda_handler(
+        self, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        code, _, err = run(
+            capsys,
+            "invoke",
+            "tests.testing.apps:lambda_handler",
+            "--remote-user",
+            "--remote-user-claim",
+            "email",
+            "--alb-authenticates",
+        )
+
+        assert code == 1
+        assert "pass --remote-user, --remote-user-claim, --alb-authenticates to" in err

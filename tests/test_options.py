@@ -208,3 +208,55 @@ def test_read_options_gives_every_problem_and_the_valid_options() -> None:
     )
     assert options == Options(trusted_proxies=2)
     assert [problem.option for problem in problems] == ["access_log", "binary_support"]
+
+
+class TestRemoteUserOptions:
+    def test_defaults(self) -> None:
+        options = Options()
+
+        assert (
+            options.remote_user,
+            options.remote_user_claim,
+            options.alb_authenticates,
+        ) == (False, "sub", False)
+
+    @pytest.mark.parametrize(
+        ("values", "message", "kind"),
+        [
+            (
+                {"remote_user": "yes"},
+                "remote_user must be True or False, not 'yes'.",
+                TypeError,
+            ),
+            (
+                {"alb_authenticates": 1},
+                "alb_authenticates must be True or False, not 1.",
+                TypeError,
+            ),
+            (
+                {"remote_user_claim": ["sub"]},
+                "remote_user_claim must be the name of a claim, not ['sub'].",
+                TypeError,
+            ),
+            (
+                {"remote_user_claim": ""},
+                "remote_user_claim must not be empty.",
+                ValueError,
+            ),
+        ],
+    )
+    def test_problems(
+        self, values: dict[str, object], message: str, kind: type[Exception]
+    ) -> None:
+        [problem] = find_option_problems(values)
+
+        assert (problem.message, problem.kind) == (message, kind)
+
+    def test_valid_values(self) -> None:
+        values = {
+            "remote_user": True,
+            "remote_user_claim": "cognito:username",
+            "alb_authenticates": True,
+        }
+
+        assert read_options(values) == (Options(**values), [])

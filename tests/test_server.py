@@ -810,3 +810,34 @@ class TestStreaming:
             assert response.getheader("Content-Length") == "22"
             assert response.read() == b"data: one\n\ndata: two\n\n"
             connection.close()
+
+
+@pytest.mark.parametrize(
+    ("caller", "name"),
+    [
+        ({"claims": {"sub": "alice"}}, b"'alice'"),
+        ({"iam": "arn:aws:iam::1:user/bob"}, b"'arn:aws:iam::1:user/bob'"),
+        ({"authorizer": {"lambda": {"sub": "carol"}}}, b"'carol'"),
+        ({}, b"None"),
+    ],
+)
+def test_every_request_comes_from_the_caller(
+    caller: dict[str, Any], name: bytes
+) -> None:
+    from apig_wsgi import make_lambda_handler
+    from tests.testing.apps import whoami
+
+    handler = make_lambda_handler(whoami, remote_user=True)
+    with running(handler, **caller) as server:
+        assert fetch(server.url) == name
+        assert fetch(server.url + "again") == name
+
+
+def test_caller_the_format_lacks_fails_at_start() -> None:
+    with pytest.raises(ValueError) as excinfo:
+        LocalServer(("127.0.0.1", 0), handler, format="alb", iam="arn:aws:iam::1:u")
+
+    assert str(excinfo.value) == (
+        "Format 'alb' cannot carry iam; the formats that do: rest, http-v1, "
+        "http-v2, function-url, lattice-v2."
+    )

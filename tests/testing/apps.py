@@ -141,3 +141,9 @@ def refusing_app(
     )
     start_response("400 Bad Request", [("Content-Type", "text/html")])
     return [b"<h1>Bad Request (400)</h1>"]
+
+
+def whoami(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+    """Answer with REMOTE_USER, which the remote_user option sets."""
+    start_response("200 OK", [("Content-Type", "text/plain")])
+    return [repr(environ.get("REMOTE_USER")).encode()]

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import re
 from typing import Any
 
@@ -560,3 +561,97 @@ class TestArguments:
         with pytest.raises(ValueError, match=re.escape(message)) as excinfo:
             build_event(**kwargs)
         assert str(excinfo.value) == message
+
+
+VPC_ARN = "arn:aws:ec2:us-east-1:123456789012:vpc/vpc-0123456789abcdef0"
+
+
+class TestCallers:
+    ARN = "arn:aws:iam::111122223333:user/alice"
+
+    @pytest.mark.parametrize("format", ["rest", "http-v1"])
+    def test_iam_fills_the_payload_1_identity(self, format: str) -> None:
+        identity = build_event(format, iam=self.ARN)["requestContext"]["identity"]
+
+        assert identity == {
+            **build_event(format)["requestContext"]["identity"],
+            "accessKey": "AKIAIOSFODNN7EXAMPLE",
+            "accountId": "111122223333",
+            "caller": "AIDACKCEVSQ6C2EXAMPLE",
+            "user": "AIDACKCEVSQ6C2EXAMPLE",
+            "userArn": self.ARN,
+        }
+
+    @pytest.mark.parametrize("format", ["http-v2", "function-url"])
+    def test_iam_is_the_payload_2_authorizer(self, format: str) -> None:
+        event = build_event(format, iam="arn:aws:sts::AAAA:assumed-role/r/s")
+
+        assert event["requestContext"]["authorizer"] == {
+            "iam": {
+                "accessKey": "AKIAIOSFODNN7EXAMPLE",
+                # Not an account id: the builders' own.
+                "accountId": "123456789012",
+                "callerId": "AIDACKCEVSQ6C2EXAMPLE",
+                "cognitoIdentity": None,
+                "principalOrgId": None,
+                "userArn": "arn:aws:sts::AAAA:assumed-role/r/s",
+                "userId": "AIDACKCEVSQ6C2EXAMPLE",
+            }
+        }
+
+    def test_lattice_v2_is_unauthenticated_unless_given_iam(self) -> None:
+        assert build_event("lattice-v2")["requestContext"]["identity"] == {
+            "sourceVpcArn": VPC_ARN,
+            "type": "NONE",
+        }
+        assert build_event("lattice-v2", iam=self.ARN)["requestContext"][
+            "identity"
+        ] == {
+            "sourceVpcArn": VPC_ARN,
+            "type": "AWS_IAM",
+            "principal": self.ARN,
+        }
+
+    def test_lattice_v2_assumed_role_has_its_session(self) -> None:
+        event = build_event(
+            "lattice-v2", iam="arn:aws:sts::1:assumed-role/role/session-1"
+        )
+
+        assert event["requestContext"]["identity"]["sessionName"] == "session-1"
+        assert structure_problems("lattice-v2", event) == []
+
+    @pytest.mark.parametrize("multi_value_headers", [False, True])
+    def test_alb_claims_are_an_authenticating_listeners_headers(
+        self, multi_value_headers: bool
+    ) -> None:
+        claims = {"sub": "alice", "email": "alice@example.com"}
+        event = build_event(
+            "alb",
+            headers={"X-Amzn-Oidc-Identity": "mallory", "X-Amzn-Oidc-Data": "forged"},
+            claims=claims,
+            multi_value_headers=multi_value_headers,
+        )
+        headers = event["multiValueHeaders" if multi_value_headers else "headers"]
+
+        def value(name: str) -> str:
+            found = headers[name]
+            if multi_value_headers:
+                [found] = found
+            return str(found)
+
+        assert value("x-amzn-oidc-identity") == "alice"
+        assert value("x-amzn-oidc-accesstoken") == "local-access-token"
+        header, payload, signature = value("x-amzn-oidc-data").split(".")
+        assert json.loads(base64.urlsafe_b64decode(payload)) == claims
+        assert json.loads(base64.urlsafe_b64decode(header))["alg"] == "ES256"
+        assert base64.urlsafe_b64decode(signature) == bytes(64)
+
+    def test_alb_claims_without_sub_have_an_empty_identity_header(self) -> None:
+        event = build_event("alb", claims={"email": "e"})
+
+        assert event["headers"]["x-amzn-oidc-identity"] == ""
+
+    def test_alb_without_claims_keeps_the_clients_headers(self) -> None:
+        event = build_event("alb", headers={"X-Amzn-Oidc-Identity": "mallory"})
+
+        assert event["headers"]["x-amzn-oidc-identity"] == "mallory"

@@ -107,7 +107,9 @@ class TestLogin:
         assert invoke(event)["groups"] == ["Admin"]
 
     def test_rest_lambda_authorizer_principal(self) -> None:
-        event = load_event("powertools-typescript/apigw-rest-lambda-authorizer-auth.json")
+        event = load_event(
+            "powertools-typescript/apigw-rest-lambda-authorizer-auth.json"
+        )
 
         assert invoke(event)["user"] == "user"
 
@@ -152,9 +154,12 @@ class TestLogin:
         assert whoami(second)["groups"] == []
         assert whoami(second)["email"] == "new@x.org"
         # Unchanged claims change nothing.
-        assert whoami(client.get("/whoami/", claims={"sub": "u-1", "email": "new@x.org"}))[
-            "email"
-        ] == "new@x.org"
+        assert (
+            whoami(client.get("/whoami/", claims={"sub": "u-1", "email": "new@x.org"}))[
+                "email"
+            ]
+            == "new@x.org"
+        )
 
     def test_session_user_is_logged_out_when_the_identity_disappears(self) -> None:
         client = Client(handler(), format="http-v2")
@@ -171,15 +176,20 @@ class TestLogin:
         first = client.get("/whoami/", claims={"sub": "u-1"})
         cookies = dict([first.header("Set-Cookie").split(";")[0].split("=", 1)])  # type: ignore[union-attr]
 
-        assert whoami(client.get("/whoami/", cookies=cookies, claims={"sub": "u-2"}))[
-            "user"
-        ] == "u-2"
+        assert (
+            whoami(client.get("/whoami/", cookies=cookies, claims={"sub": "u-2"}))[
+                "user"
+            ]
+            == "u-2"
+        )
 
     def test_alb_declared_authenticating_logs_the_caller_in(self) -> None:
         with override_settings(APIG_WSGI_ALB_AUTHENTICATES=True):
             client = Client(handler(), format="alb")
 
-            assert whoami(client.get("/whoami/", claims={"sub": "u-3"}))["user"] == "u-3"
+            assert (
+                whoami(client.get("/whoami/", claims={"sub": "u-3"}))["user"] == "u-3"
+            )
 
     def test_name_too_long_for_the_user_model_stays_anonymous(
         self, caplog: pytest.LogCaptureFixture
