@@ -428,7 +428,7 @@ def test_identity_is_read_only() -> None:
     identity = Identity("u", "jwt", {})
 
     with pytest.raises(AttributeError, match="Identity is read-only"):
-        identity.name = "v"  # type: ignore[misc]
+        identity.name = "v"
 
 
 def test_client_sends_each_identity() -> None:

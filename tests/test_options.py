@@ -253,10 +253,17 @@ class TestRemoteUserOptions:
         assert (problem.message, problem.kind) == (message, kind)
 
     def test_valid_values(self) -> None:
-        values = {
-            "remote_user": True,
-            "remote_user_claim": "cognito:username",
-            "alb_authenticates": True,
-        }
-
-        assert read_options(values) == (Options(**values), [])
+        assert read_options(
+            {
+                "remote_user": True,
+                "remote_user_claim": "cognito:username",
+                "alb_authenticates": True,
+            }
+        ) == (
+            Options(
+                remote_user=True,
+                remote_user_claim="cognito:username",
+                alb_authenticates=True,
+            ),
+            [],
+        )

@@ -46,8 +46,6 @@ class ApigRemoteUserMiddleware(RemoteUserMiddleware):
     """
 
     header = REMOTE_USER_KEY
-    # Only the Lambda handler, a WSGI caller, sets the identity.
-    async_capable = False
 
     def process_request(self, request: HttpRequest) -> None:
         identity = verified_identity(request)
@@ -71,21 +69,22 @@ class ApigRemoteUserBackend(RemoteUserBackend):
     groups_claim: ClassVar[str | None] = "cognito:groups"
     group_names: ClassVar[dict[str, str]] = {}
 
+    # RemoteUserBackend narrows ModelBackend's signature; its stubs ignore it too.
     def authenticate(  # type: ignore[override]
-        self, request: HttpRequest | None, remote_user: str | None
+        self, request: HttpRequest | None, remote_user: str
     ) -> AbstractBaseUser | None:
         if not self.is_verified(request, remote_user):
             return None
         return super().authenticate(request, remote_user)
 
     async def aauthenticate(  # type: ignore[override]
-        self, request: HttpRequest | None, remote_user: str | None
+        self, request: HttpRequest | None, remote_user: str
     ) -> AbstractBaseUser | None:
         if not self.is_verified(request, remote_user):
             return None
         return await super().aauthenticate(request, remote_user)
 
-    def is_verified(self, request: HttpRequest | None, remote_user: str | None) -> bool:
+    def is_verified(self, request: HttpRequest | None, remote_user: str) -> bool:
         """Whether ``remote_user`` is the caller AWS verified, and fits the model."""
         identity = verified_identity(request)
         if identity is None or identity.name != remote_user:

@@ -68,6 +68,14 @@ def handler() -> Any:
     return build_lambda_handler(WSGIHandler())
 
 
+def session_cookie(response: Response) -> dict[str, str]:
+    """The session cookie ``response`` sets, to send it back."""
+    set_cookie = response.header("Set-Cookie")
+    assert set_cookie is not None
+    name, _, value = set_cookie.split(";")[0].partition("=")
+    return {name: value}
+
+
 def whoami(response: Response) -> Any:
     assert response.status == 200, response.text
     return response.json()
@@ -163,18 +171,14 @@ class TestLogin:
 
     def test_session_user_is_logged_out_when_the_identity_disappears(self) -> None:
         client = Client(handler(), format="http-v2")
-        first = client.get("/whoami/", claims={"sub": "u-1"})
-        session = first.header("Set-Cookie")
-        assert session is not None
-        cookies = dict([session.split(";")[0].split("=", 1)])
+        cookies = session_cookie(client.get("/whoami/", claims={"sub": "u-1"}))
 
         assert whoami(client.get("/whoami/", cookies=cookies))["user"] is None
         assert Session.objects.count() == 0
 
     def test_session_user_is_replaced_by_another_caller(self) -> None:
         client = Client(handler(), format="http-v2")
-        first = client.get("/whoami/", claims={"sub": "u-1"})
-        cookies = dict([first.header("Set-Cookie").split(";")[0].split("=", 1)])  # type: ignore[union-attr]
+        cookies = session_cookie(client.get("/whoami/", claims={"sub": "u-1"}))
 
         assert (
             whoami(client.get("/whoami/", cookies=cookies, claims={"sub": "u-2"}))[
@@ -237,7 +241,11 @@ class TestNobodyIsLoggedIn:
 
     def test_from_a_remote_user_another_server_set(self) -> None:
         # Outside Lambda: gunicorn, say, sets REMOTE_USER from Basic auth.
-        client = DjangoClient(REMOTE_USER="admin", **{"apig_wsgi.remote_user": "admin"})
+        environ: dict[str, Any] = {
+            "REMOTE_USER": "admin",
+            "apig_wsgi.remote_user": "admin",
+        }
+        client = DjangoClient(**environ)
 
         assert json.loads(client.get("/whoami/").content) == {"user": None}
 
