@@ -114,3 +114,23 @@ def test_test_client_example_passes() -> None:
         }
     ):
         sys.modules["test_login"].test_login_sets_cookies()
+
+
+def test_lambda_function_example_names_users_by_their_cognito_username() -> None:
+    names: list[object] = []
+
+    def application(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        names.append(environ.get("REMOTE_USER"))
+        start_response("204 No Content", [])
+        return []
+
+    with example_modules(
+        **{
+            "myproject.wsgi": module_with(application=application),
+            "lambda_function": "authentication/lambda_function.py",
+        }
+    ):
+        client = Client(sys.modules["lambda_function"].lambda_handler)
+        client.get("/", claims={"sub": "1", "cognito:username": "ada"})
+
+    assert names == ["ada"]

@@ -14,7 +14,6 @@ from django.contrib.auth.models import Group
 from django.contrib.auth.models import User
 from django.contrib.sessions.models import Session
 from django.core.handlers.wsgi import WSGIHandler
-from django.core.management import call_command
 from django.test import Client as DjangoClient
 from django.test import RequestFactory
 from django.test import override_settings
@@ -40,17 +39,7 @@ class CognitoBackend(ApigRemoteUserBackend):
     group_names: ClassVar[dict[str, str]] = {"admins": "Administrators"}
 
 
-@pytest.fixture(scope="session")
-def migrated() -> None:
-    call_command("migrate", verbosity=0)
-
-
-@pytest.fixture(autouse=True)
-def database(migrated: None) -> Iterator[None]:
-    yield
-    Session.objects.all().delete()
-    User.objects.all().delete()
-    Group.objects.all().delete()
+pytestmark = pytest.mark.usefixtures("database")
 
 
 @pytest.fixture

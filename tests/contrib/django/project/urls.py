@@ -14,6 +14,7 @@ urlpatterns = [
     path("form/", views.form, name="form"),
     path("async/", views.async_context, name="async_context"),
     path("whoami/", views.whoami, name="whoami"),
+    path("dashboard/", views.dashboard, name="dashboard"),
     # Every other path shows request.apig_context, so corpus events need no editing.
     re_path(r"", views.context, name="context"),
 ]

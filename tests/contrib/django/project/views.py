@@ -3,6 +3,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from django.contrib.auth.decorators import login_required
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest
 from django.http import HttpResponse
@@ -33,6 +34,15 @@ def describe(apig_context: ApigContext | None) -> dict[str, Any] | None:
         "request_context_keys": sorted(apig_context.request_context or {}),
         "has_context": apig_context.context is not None,
     }
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """A page for the editors group, as in the authentication docs."""
+    user: Any = request.user
+    if not user.groups.filter(name="editors").exists():
+        return HttpResponse(status=403)
+    return HttpResponse(f"Hello {user.email}")
 
 
 def whoami(request: HttpRequest) -> HttpResponse:
