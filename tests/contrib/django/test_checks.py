@@ -144,7 +144,8 @@ class TestUnknownSettings:
                 "APIG_WSGI_FAILURE_STATUS_CODES, APIG_WSGI_ACCESS_LOG, "
                 "APIG_WSGI_TRUSTED_PROXIES, APIG_WSGI_REMOTE_USER, "
                 "APIG_WSGI_REMOTE_USER_CLAIM, APIG_WSGI_ALB_AUTHENTICATES, "
-                "APIG_WSGI_EVENT_HANDLERS.",
+                "APIG_WSGI_EVENT_HANDLERS, APIG_WSGI_WARM_UP, "
+                "APIG_WSGI_WARM_UP_PATHS.",
                 id="apig_wsgi.W001",
             ),
             checks.Warning(

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 SECRET_KEY = "tests-only-not-a-secret"
 DEBUG = False
@@ -25,6 +26,12 @@ MIDDLEWARE = [
     "apig_wsgi.contrib.django.middleware.ApigContextMiddleware",
 ]
 ROOT_URLCONF = "tests.contrib.django.project.urls"
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [Path(__file__).resolve().parent / "templates"],
+    }
+]
 # Users, groups and sessions for the authentication tests, which migrate it:
 # in memory, shared by the threads of the process (sync_to_async's too).
 DATABASES = {

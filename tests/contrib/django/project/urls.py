@@ -15,6 +15,8 @@ urlpatterns = [
     path("async/", views.async_context, name="async_context"),
     path("whoami/", views.whoami, name="whoami"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("page/", views.page, name="page"),
+    path("status/<int:code>/", views.status, name="status"),
     # Every other path shows request.apig_context, so corpus events need no editing.
     re_path(r"", views.context, name="context"),
 ]
