@@ -61,6 +61,9 @@ print(json.dumps({
 
 def import_and_request(**settings: Any) -> dict[str, Any]:
     env = {key: value for key, value in os.environ.items() if key != "PYTHONDEVMODE"}
+    # Without the auth apps: Django loads a translation catalog when it
+    # defines their models, whatever the warm-up does.
+    settings = {"INSTALLED_APPS": ["apig_wsgi.contrib.django"], **settings}
     process = subprocess.run(
         [sys.executable, "-c", IMPORT_AND_REQUEST, json.dumps(settings)],
         capture_output=True,
