@@ -402,6 +402,17 @@ class TestPayload2Shapes:
         assert name_of(build_event("function-url", iam=ALICE)) == ALICE
 
 
+def test_lattice_iam_without_a_principal_is_nobody_quietly(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # An IAM auth policy may allow anonymous (unsigned) requests.
+    event = build_event("lattice-v2", iam=ALICE)
+    del event["requestContext"]["identity"]["principal"]
+
+    assert seen_by_app(event) == (None, None)
+    assert caplog.messages == []
+
+
 class TestClaimList:
     @pytest.mark.parametrize(
         ("value", "expected"),
