@@ -239,6 +239,15 @@ class TestNobodyIsLoggedIn:
         assert json.loads(client.get("/whoami/").content) == {"user": None}
 
     @override_settings(
+        AUTHENTICATION_BACKENDS=["django.contrib.auth.backends.RemoteUserBackend"]
+    )
+    def test_by_the_middleware_even_with_djangos_backend(self) -> None:
+        environ: dict[str, Any] = {"apig_wsgi.remote_user": "admin"}
+        client = DjangoClient(**environ)
+
+        assert json.loads(client.get("/whoami/").content) == {"user": None}
+
+    @override_settings(
         MIDDLEWARE=[
             *MIDDLEWARE[:2],
             "django.contrib.auth.middleware.RemoteUserMiddleware",
