@@ -138,3 +138,36 @@ def environ_seen(
         body = base64.b64decode(body)
     environ: dict[str, Any] = json.loads(body)
     return environ
+
+
+# What build_event draws afresh for every event: request ids, times, trace ids.
+VARYING_KEYS = frozenset(
+    {
+        "extendedRequestId",
+        "requestId",
+        "requestTime",
+        "requestTimeEpoch",
+        "resourceId",
+        "time",
+        "timeEpoch",
+        "X-Amzn-Trace-Id",
+        "x-amzn-trace-id",
+        "HTTP_X_AMZN_TRACE_ID",
+    }
+)
+VARIES = "<varies>"
+
+
+def stable(value: Any) -> Any:
+    """``value`` with the value of each of VARYING_KEYS, at any depth, as VARIES.
+
+    Built events and what apps echo of them can then be compared whole.
+    """
+    if isinstance(value, dict):
+        return {
+            key: VARIES if key in VARYING_KEYS else stable(item)
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [stable(item) for item in value]
+    return value
