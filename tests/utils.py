@@ -171,3 +171,21 @@ def stable(value: Any) -> Any:
     if isinstance(value, list):
         return [stable(item) for item in value]
     return value
+
+
+def apig_environ(
+    event: dict[str, Any], context: Any = None, **options: Any
+) -> dict[str, Any]:
+    """The ``apig_wsgi.*`` environ keys an app sees for ``event``."""
+    from apig_wsgi import make_lambda_handler
+
+    seen: list[dict[str, Any]] = []
+
+    def app(environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
+        seen.append({k: v for k, v in environ.items() if k.startswith("apig_wsgi.")})
+        start_response("204 No Content", [])
+        return []
+
+    make_lambda_handler(app, **options)(event, context)
+    [keys] = seen
+    return keys
