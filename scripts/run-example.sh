@@ -32,11 +32,13 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ example/requirement
     touch "$stamp"
 fi
 
-# The example keeps no data (it has no database), so there is nothing to migrate.
 cd example
 export DJANGO_SETTINGS_MODULE=example_site.settings
 export DJANGO_DEBUG="${DJANGO_DEBUG:-true}"
 # The local server speaks plain HTTP, where browsers drop Secure cookies.
 export DJANGO_SECURE_COOKIES="${DJANGO_SECURE_COOKIES:-false}"
+# The guestbook's SQLite database, example/db.sqlite3 (DATABASE_URL may name
+# another), migrated on every start; it costs nothing when nothing is new.
+.venv/bin/python manage.py migrate --no-input >&2
 exec .venv/bin/python -m apig_wsgi serve apig_wsgi.contrib.django.handler:lambda_handler \
     --host 127.0.0.1 --port 8000 --binary-media-types '*/*' "$@"

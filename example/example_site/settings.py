@@ -9,7 +9,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+
+from example_site.parameters import get_parameters
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -25,33 +28,67 @@ def env_flag(name: str, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}.")
 
 
+def env_list(name: str, default: str = "") -> list[str]:
+    return [
+        item.strip()
+        for item in os.environ.get(name, default).split(",")
+        if item.strip()
+    ]
+
+
 DEBUG = env_flag("DJANGO_DEBUG", False)
 
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
+# On Lambda the secrets live in SSM Parameter Store as SecureStrings, named by
+# these variables, and are read once per cold start. Locally and in tests the
+# plain variables DJANGO_SECRET_KEY and DATABASE_URL give them directly.
+SECRET_KEY_PARAMETER = os.environ.get("DJANGO_SECRET_KEY_PARAMETER", "")
+DATABASE_URL_PARAMETER = os.environ.get("DJANGO_DATABASE_URL_PARAMETER", "")
+_parameter_names = [
+    name for name in (SECRET_KEY_PARAMETER, DATABASE_URL_PARAMETER) if name
+]
+_parameters = get_parameters(_parameter_names) if _parameter_names else {}
+
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or _parameters.get(
+    SECRET_KEY_PARAMETER, ""
+)
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
-            "Set DJANGO_SECRET_KEY (the deployment passes it to the function from"
-            " a NoEcho stack parameter), or DJANGO_DEBUG=true for local development."
+            "Set DJANGO_SECRET_KEY_PARAMETER to the SSM parameter that holds the"
+            " secret key (the deployment does), DJANGO_SECRET_KEY, or"
+            " DJANGO_DEBUG=true for local development."
         )
     SECRET_KEY = "insecure-key-for-local-development-only-never-deploy-this"
 
-# API Gateway and Function URLs only route requests for their own host names,
-# which are not known until the stack exists: the deployment sets "*".
-ALLOWED_HOSTS = [
-    host.strip()
-    for host in os.environ.get("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1").split(",")
-    if host.strip()
-]
+# The host names of the fronts and custom domains, from the stack's
+# AllowedHosts parameter. Requests for any other host get a 400, except the
+# load balancer's health checks, which carry no Host header (see
+# example_site.health).
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1")
+# Origins allowed to POST forms, e.g. "https://www.example.com", from the
+# stack's CsrfTrustedOrigins parameter.
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
     "apig_wsgi.contrib.django",
+    "example_site.guestbook",
 ]
 
 MIDDLEWARE = [
+    "example_site.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "apig_wsgi.contrib.django.middleware.ApigContextMiddleware",
 ]
@@ -63,14 +100,28 @@ TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
         "OPTIONS": {
-            "context_processors": ["django.template.context_processors.request"],
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
         },
     }
 ]
 
-# No database: Lambda's file system is read-only, and the example needs none.
-DATABASES: dict[str, dict[str, str]] = {}
+# PostgreSQL on AWS, from the URL in SSM; SQLite in a file beside the
+# project for local development (scripts/run-example.sh migrates it).
+DATABASE_URL = (
+    os.environ.get("DATABASE_URL")
+    or _parameters.get(DATABASE_URL_PARAMETER)
+    or f"sqlite:///{BASE_DIR.parent / 'db.sqlite3'}"
+)
+# Connections are closed after each request (CONN_MAX_AGE 0): a frozen Lambda
+# environment would otherwise hold idle connections open on the server.
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_health_checks=True)}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 USE_TZ = True
 TIME_ZONE = "UTC"
@@ -78,17 +129,39 @@ LANGUAGE_CODE = "en"
 
 # Browsers drop Secure cookies sent over plain HTTP, so the ALB front (HTTP on
 # port 80) and the local server need DJANGO_SECURE_COOKIES=false.
-CSRF_COOKIE_SECURE = env_flag("DJANGO_SECURE_COOKIES", not DEBUG)
-CSRF_TRUSTED_ORIGINS = [
-    origin.strip()
-    for origin in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",")
-    if origin.strip()
-]
+SECURE_COOKIES = env_flag("DJANGO_SECURE_COOKIES", not DEBUG)
+CSRF_COOKIE_SECURE = SECURE_COOKIES
+SESSION_COOKIE_SECURE = SECURE_COOKIES
+# Every front but the plain-HTTP load balancer is HTTPS only; HSTS tells
+# browsers so. Set DJANGO_HSTS_SECONDS=0 before a custom domain's first deploy
+# if some of its subdomains still serve plain HTTP.
+SECURE_HSTS_SECONDS = int(
+    os.environ.get("DJANGO_HSTS_SECONDS", "31536000" if SECURE_COOKIES else "0")
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
+SECURE_HSTS_PRELOAD = False
+# API Gateway, Function URLs and CloudFront redirect nothing themselves, but
+# they only accept HTTPS, so a redirect would never be reached.
+SECURE_SSL_REDIRECT = False
+SILENCED_SYSTEM_CHECKS = ["security.W008", "security.W021"]
 
-# Lambda's synchronous payload limit is 6 MB and base64 inflates bodies by a
-# third, so uploads are capped well below it.
-DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Absolute: example_site.storage adds each request's script prefix (the
+# REST API's stage) itself.
+STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+# collectstatic writes here in the build, and the zip ships it; WhiteNoise
+# serves it with hashed names, gzip copies and far-future cache headers.
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "example_site.storage.ScriptPrefixedStaticFilesStorage"},
+}
+
+# The smallest request limit among the fronts is the ALB's: 1 MB for the whole
+# Lambda event, in which base64 inflates a binary body by a third. The upload
+# view accepts files up to 512 KiB (views.MAX_UPLOAD_BYTES); the other form
+# fields are capped here.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 
 # apig-wsgi: the fronts are configured to pass binary bodies (REST APIs have
 # BinaryMediaTypes ["*/*"]), so responses other than text go out as base64.
@@ -101,6 +174,12 @@ APIG_WSGI_NON_BINARY_CONTENT_TYPE_PREFIXES = (
 # Behind a REST API stage the stage name goes to SCRIPT_NAME, so reverse()
 # builds links that include it ("/live/cookies/").
 APIG_WSGI_SCRIPT_NAME = "auto"
+# Migrations run after each deploy: the playbook invokes the function with
+# {"manage": ["migrate", "--no-input"]}. Nothing else may be run that way.
+APIG_WSGI_NON_HTTP_HANDLER = "example_site.manage_events.handle"
+# Besides the URLconf and templates, warm the index page up during Lambda's
+# init phase (it needs no database), so the first visitor is not slower.
+APIG_WSGI_WARM_UP_PATHS = ["/"]
 
 LOGGING = {
     "version": 1,

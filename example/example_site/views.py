@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
 from urllib.parse import urlencode
@@ -18,8 +17,6 @@ from django.urls import reverse
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.http import require_safe
-
-IMAGE = Path(__file__).resolve().parent / "static" / "apig-wsgi.png"
 
 # Header, cookie and event keys whose values are credentials, matched as
 # lower-case substrings of the name.
@@ -38,8 +35,16 @@ SECRET_NAME_PARTS = (
 MASK = "********"
 
 COOKIES = {"flavour": "oatmeal-raisin", "theme": "dark"}
-MAX_UPLOAD_BYTES = 1024 * 1024
-LINKED_VIEWS = ("index", "cookies", "image", "compressed", "upload", "request-json")
+# Below DATA_UPLOAD_MAX_MEMORY_SIZE and the ALB's 1 MB event limit (see settings).
+MAX_UPLOAD_BYTES = 512 * 1024
+LINKED_VIEWS = (
+    "index",
+    "cookies",
+    "compressed",
+    "upload",
+    "guestbook",
+    "request-json",
+)
 
 
 def is_secret(name: str) -> bool:
@@ -153,13 +158,6 @@ def cookies(request: HttpRequest) -> HttpResponse:
             samesite="Lax",
             secure=settings.CSRF_COOKIE_SECURE,
         )
-    return response
-
-
-@require_safe
-def image(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(IMAGE.read_bytes(), content_type="image/png")
-    response["Cache-Control"] = "public, max-age=3600"
     return response
 
 

@@ -1,11 +1,15 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from postgres import postgresql_server
 
 EXAMPLE_DIR = Path(__file__).resolve().parent.parent
 REPO_DIR = EXAMPLE_DIR.parent
@@ -15,11 +19,46 @@ ARTIFACTS_DIR = REPO_DIR / "test-artifacts"
 BIN_DIR = Path(sys.executable).parent
 TEST_SECRET_KEY = "test-secret-key-" + "k" * 50
 
-# The in-process tests import the project the way the local server does.
+# The in-process tests import the project the way the local server does, with
+# SQLite (as locally) and static files collected into a directory of their own.
+IN_PROCESS_DIR = Path(tempfile.mkdtemp(prefix="apig-wsgi-example-"))
 sys.path.insert(0, str(EXAMPLE_DIR))
 os.environ["DJANGO_SETTINGS_MODULE"] = "example_site.settings"
 os.environ["DJANGO_SECRET_KEY"] = TEST_SECRET_KEY
 os.environ["DJANGO_ALLOWED_HOSTS"] = "*"
+os.environ["DATABASE_URL"] = f"sqlite:///{IN_PROCESS_DIR / 'db.sqlite3'}"
+os.environ["DJANGO_STATIC_ROOT"] = str(IN_PROCESS_DIR / "static")
+
+
+def prepare_in_process_site() -> None:
+    """Migrate the SQLite database and collect the static files.
+
+    Done on import, before any test module imports the handler, whose warm-up
+    renders a page that needs the static files' manifest.
+    """
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", "--no-input", verbosity=0)
+
+
+prepare_in_process_site()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def remove_in_process_site() -> Iterator[None]:
+    yield
+    shutil.rmtree(IN_PROCESS_DIR, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A fresh PostgreSQL server on 127.0.0.1, and its database's URL."""
+    base_dir = Path(tempfile.mkdtemp(prefix="apig-wsgi-postgresql-"))
+    with postgresql_server(base_dir) as url:
+        yield url
 
 
 def run_playbook(

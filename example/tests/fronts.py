@@ -35,6 +35,13 @@ def set_cookies(response: Response) -> dict[str, str]:
     return {name: morsel.value for name, morsel in jar.items()}
 
 
+def logo_url(response: Response) -> str:
+    """The page's logo, a static file served by WhiteNoise under a hashed name."""
+    match = re.search(r'<img id="logo" src="([^"]+)"', response.text)
+    assert match is not None, response.text
+    return match.group(1)
+
+
 def csrf_form_token(response: Response) -> str:
     match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.text)
     assert match is not None, response.text

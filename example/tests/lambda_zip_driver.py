@@ -35,7 +35,15 @@ def main() -> None:
     sys.path.insert(0, task_root)
     from apig_wsgi.contrib.django.handler import lambda_handler
 
-    packages = {"apig_wsgi", "django", "asgiref", "example_site"}
+    packages = {
+        "apig_wsgi",
+        "asgiref",
+        "dj_database_url",
+        "django",
+        "example_site",
+        "psycopg",
+        "whitenoise",
+    }
     outside = sorted(
         name
         for name, module in sys.modules.items()
@@ -46,7 +54,10 @@ def main() -> None:
         raise SystemExit(f"Modules loaded from outside {task_root}: {outside}")
     print(json.dumps({"ready": True}), flush=True)
     for line in sys.stdin:
-        result = lambda_handler(json.loads(line), LambdaContext())
+        try:
+            result = lambda_handler(json.loads(line), LambdaContext())
+        except Exception as exc:
+            result = {"errorType": type(exc).__name__, "errorMessage": str(exc)}
         print(json.dumps(result), flush=True)
 
 

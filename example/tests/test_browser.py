@@ -94,6 +94,8 @@ def start_server(format: str, stage: str | None) -> tuple[subprocess.Popen[str],
         DJANGO_SETTINGS_MODULE="example_site.settings",
         DJANGO_SECRET_KEY=TEST_SECRET_KEY,
         DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        # The database and static files conftest prepared.
+        DJANGO_STATIC_ROOT=os.environ["DJANGO_STATIC_ROOT"],
         # The local server speaks plain HTTP.
         DJANGO_SECURE_COOKIES="false",
     )
@@ -101,7 +103,11 @@ def start_server(format: str, stage: str | None) -> tuple[subprocess.Popen[str],
         command, cwd=EXAMPLE_DIR, env=env, stderr=subprocess.PIPE, text=True
     )
     assert process.stderr is not None
-    first_line = process.stderr.readline()
+    # The warm-up logs a line first; the server then says where it listens.
+    first_line = ""
+    for first_line in process.stderr:
+        if first_line.startswith("Serving "):
+            break
     # The URL includes the stage, as API Gateway's would.
     match = re.search(r" on (http://127\.0\.0\.1:\d+/\S*)$", first_line.strip())
     if match is None:

@@ -1,12 +1,34 @@
-"""The deployment: linters on its files, and a full run against moto."""
+"""The deployment: linters on its files, and whole playbook runs against moto.
+
+The playbook runs unmodified, as a user would, against a moto server on
+127.0.0.1 with the fronts moto can create: the REST API and the load balancer.
+These runs prove that the playbook builds the zip, that both templates parse
+and deploy, that the zip's S3 version and checksum reach a published version
+that the live alias points to and every front invokes, that a second run
+changes nothing, that a change publishes a new version, that a rollback moves
+the alias, that a changed template redeploys the REST API, that a stack left in
+ROLLBACK_COMPLETE is replaced, and that bad load balancer subnets stop the run
+before anything is deployed.
+
+They do not prove that the deployment works on AWS. moto runs no Lambda code
+(so the migration step is switched off here; test_lambda_zip.py sends the same
+event to the built zip), evaluates no IAM policy or resource permission, and
+ignores the bucket's VersioningConfiguration (the playbook turns versioning on
+through the S3 API too), BinaryMediaTypes and the target group's attributes
+and health check; it skips the bucket policy and AWS::ApiGateway::Stage, and
+has no AWS::Lambda::Url or AWS::ApiGatewayV2::* (so the Function URL and HTTP
+API stay off here). test_templates.py asserts all of that wiring instead.
+moto_support.py teaches moto AWS::Lambda::Alias and the Version's attribute
+and CodeSha256 check. Nothing here checks service quotas, name clashes in a
+real account, or VPC routing for the load balancer.
+"""
 
 from __future__ import annotations
 
 import base64
 import hashlib
-import json
+import re
 import subprocess
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,9 +37,9 @@ import boto3  # type: ignore[import-untyped]
 import pytest
 from conftest import BIN_DIR
 from conftest import DEPLOYMENT_DIR
-from conftest import TEST_SECRET_KEY
 from conftest import run_playbook
-from moto.server import ThreadedMotoServer
+from moto.cloudformation.models import cloudformation_backends
+from moto_support import moto_server
 
 REGION = "eu-west-1"
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
@@ -53,24 +75,27 @@ def test_playbook_passes_syntax_check() -> None:
     )
 
 
+REGION = "eu-west-1"
+ACCOUNT = "123456789012"
+DATABASE_PASSWORD = "database-password-never-printed"
+DATABASE_URL = f"postgres://site:{DATABASE_PASSWORD}@db.example.com:5432/site"
+ENVIRONMENT = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_REGION": REGION,
+    "DATABASE_URL": DATABASE_URL,
+}
+# moto's server runs in this process and warns about each resource type it
+# skips; the module docstring lists them.
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:Tried to parse .* not supported by moto's CloudFormation:UserWarning"
+)
+
+
 @pytest.fixture
 def moto_url() -> Iterator[str]:
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    url = f"http://{host}:{port}"
-    # Without Docker moto cannot run functions anyway; say so before any exist.
-    request = urllib.request.Request(
-        url + "/moto-api/config",
-        data=json.dumps({"lambda": {"use_docker": False}}).encode(),
-        method="POST",
-    )
-    with urllib.request.urlopen(request) as response:
-        assert response.status == 201
-    try:
+    with moto_server() as url:
         yield url
-    finally:
-        server.stop()
 
 
 def aws(service: str, url: str) -> Any:
@@ -83,98 +108,123 @@ def aws(service: str, url: str) -> Any:
     )
 
 
-# moto's server runs in this process and warns about each resource type it
-# skips; the docstring below lists them.
-@pytest.mark.filterwarnings(
-    "ignore:Tried to parse .* not supported by moto's CloudFormation:UserWarning"
-)
-def test_playbook_deploys_rest_api_and_alb_to_moto(
-    moto_url: str, tmp_path: Path
-) -> None:
-    """Run the whole, unmodified playbook against moto, with the fronts moto has.
-
-    This proves that the playbook builds the zip, that both templates parse and
-    deploy with these parameters, that the zip's S3 version reaches the
-    function, and that the endpoints are printed.
-
-    It does not prove that the deployment works on AWS. moto runs no Lambda
-    code, evaluates no IAM policy or resource permission, and ignores the
-    bucket's VersioningConfiguration (the playbook turns versioning on through
-    the S3 API too), BinaryMediaTypes, the target group's Targets and
-    attributes (so multi-value headers are not checked here) and NoEcho (it
-    shows the secret in DescribeStacks; AWS shows "****"). It skips
-    the bucket policy and AWS::ApiGateway::Stage, and has no AWS::Lambda::Url
-    or AWS::ApiGatewayV2::* (so the Function URL and HTTP API stay off here).
-    It checks no service quota, name clash in a real account, or VPC routing
-    for the load balancer.
-    """
-    ec2 = aws("ec2", moto_url)
+def make_subnets(url: str, zones: list[str]) -> tuple[str, list[str]]:
+    ec2 = aws("ec2", url)
     vpc_id = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
     subnet_ids = [
         ec2.create_subnet(
             VpcId=vpc_id, CidrBlock=f"10.0.{index}.0/24", AvailabilityZone=zone
         )["Subnet"]["SubnetId"]
-        for index, zone in enumerate([f"{REGION}a", f"{REGION}b"], start=1)
+        for index, zone in enumerate(zones, start=1)
     ]
+    return vpc_id, subnet_ids
 
-    result = run_playbook(
-        "-e",
-        f"endpoint_url={moto_url}",
-        "-e",
-        f"build_dir={tmp_path}",
-        "-e",
-        "enable_function_url=false",
-        "-e",
-        "enable_http_api=false",
-        "-e",
-        "enable_rest_api=true",
-        "-e",
-        "enable_alb=true",
-        "-e",
-        f"alb_vpc_id={vpc_id}",
-        "-e",
-        f"alb_subnet_ids={','.join(subnet_ids)}",
-        env={**CREDENTIALS, "AWS_REGION": REGION, "DJANGO_SECRET_KEY": TEST_SECRET_KEY},
-    )
 
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert TEST_SECRET_KEY not in result.stdout + result.stderr
+class Deployer:
+    """Runs the playbook against one moto server with the fronts moto has."""
+
+    def __init__(self, url: str, build_dir: Path) -> None:
+        self.url = url
+        self.build_dir = build_dir
+        self.vpc_id, self.subnet_ids = make_subnets(url, [f"{REGION}a", f"{REGION}b"])
+
+    def run(self, *extra: str) -> subprocess.CompletedProcess[str]:
+        options = {
+            "endpoint_url": self.url,
+            "build_dir": str(self.build_dir),
+            "enable_function_url": "false",
+            "enable_http_api": "false",
+            "enable_rest_api": "true",
+            "enable_alb": "true",
+            "alb_vpc_id": self.vpc_id,
+            "alb_subnet_ids": ",".join(self.subnet_ids),
+            "run_migrations": "false",
+        }
+        arguments = [f"-e{name}={value}" for name, value in options.items()]
+        return run_playbook(*arguments, *extra, env=ENVIRONMENT)
+
+
+def recap(result: subprocess.CompletedProcess[str]) -> dict[str, int]:
+    match = re.search(r"localhost\s+: (.*)", result.stdout)
+    assert match is not None, result.stdout + result.stderr
+    return {
+        key: int(value)
+        for key, value in (item.split("=") for item in match.group(1).split())
+    }
+
+
+def alias_version(url: str) -> str:
+    alias = aws("lambda", url).get_alias(FunctionName="apig-wsgi-example", Name="live")
+    version: str = alias["FunctionVersion"]
+    return version
+
+
+def published_versions(url: str) -> list[str]:
+    versions = aws("lambda", url).list_versions_by_function(
+        FunctionName="apig-wsgi-example"
+    )["Versions"]
+    return [version["Version"] for version in versions]
+
+
+def outputs(url: str, stack: str) -> dict[str, str]:
+    (description,) = aws("cloudformation", url).describe_stacks(StackName=stack)[
+        "Stacks"
+    ]
+    return {item["OutputKey"]: item["OutputValue"] for item in description["Outputs"]}
+
+
+def test_playbook_deploys_then_changes_nothing(moto_url: str, tmp_path: Path) -> None:
+    deployer = Deployer(moto_url, tmp_path)
+
+    first = deployer.run()
+    second = deployer.run()
+
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert recap(second)["changed"] == 0, second.stdout
+    for result in (first, second):
+        assert DATABASE_PASSWORD not in result.stdout + result.stderr
 
     cloudformation = aws("cloudformation", moto_url)
     stacks = {
-        stack["StackName"]: stack
+        stack["StackName"]: stack["StackStatus"]
         for stack in cloudformation.describe_stacks()["Stacks"]
     }
-    assert sorted(stacks) == ["apig-wsgi-example-base", "apig-wsgi-example-site"]
-    assert {stack["StackStatus"] for stack in stacks.values()} == {"CREATE_COMPLETE"}
-    base_outputs = {
-        output["OutputKey"]: output["OutputValue"]
-        for output in stacks["apig-wsgi-example-base"]["Outputs"]
+    assert stacks == {
+        "apig-wsgi-example-base": "CREATE_COMPLETE",
+        "apig-wsgi-example-site": "CREATE_COMPLETE",
     }
-    bucket = base_outputs["CodeBucketName"]
-    site_parameters = {
-        parameter["ParameterKey"]: parameter["ParameterValue"]
-        for parameter in stacks["apig-wsgi-example-site"]["Parameters"]
-    }
-    summary = cloudformation.get_template_summary(StackName="apig-wsgi-example-site")
-    no_echo = [p["ParameterKey"] for p in summary["Parameters"] if p["NoEcho"]]
-    assert no_echo == ["SecretKey"]
+    base_outputs = outputs(moto_url, "apig-wsgi-example-base")
 
-    # Exactly one version of the zip, and the site stack pins it.
+    # The secrets are SecureStrings; the key was made once and kept.
+    ssm = aws("ssm", moto_url)
+    parameters = ssm.get_parameters(
+        Names=["/apig-wsgi-example/secret-key", "/apig-wsgi-example/database-url"],
+        WithDecryption=True,
+    )["Parameters"]
+    values = {p["Name"]: (p["Type"], p["Version"], p["Value"]) for p in parameters}
+    secret_key = values["/apig-wsgi-example/secret-key"][2]
+    assert values == {
+        "/apig-wsgi-example/secret-key": ("SecureString", 1, secret_key),
+        "/apig-wsgi-example/database-url": ("SecureString", 1, DATABASE_URL),
+    }
+    assert re.fullmatch(r"[A-Za-z0-9]{64}", secret_key)
+    assert secret_key not in first.stdout + second.stdout
+
+    # One upload, one published version, and the alias on it.
+    bucket = base_outputs["CodeBucketName"]
     versions = aws("s3", moto_url).list_object_versions(Bucket=bucket)["Versions"]
     assert [(v["Key"], v["IsLatest"]) for v in versions] == [
         ("apig-wsgi-example/lambda.zip", True)
     ]
-    version_id = versions[0]["VersionId"]
-    assert version_id not in ("", "null")
-    assert site_parameters["CodeVersion"] == version_id
-    assert f'"msg": "CodeVersion: {version_id}"' in result.stdout
+    assert published_versions(moto_url) == ["$LATEST", "1"]
+    assert alias_version(moto_url) == "1"
 
     zip_bytes = (tmp_path / "lambda.zip").read_bytes()
-    function = aws("lambda", moto_url).get_function(FunctionName="apig-wsgi-example")
-    configuration = function["Configuration"]
-    assert function["Code"]["RepositoryType"] == "S3"
-    assert function["Code"]["Location"].endswith("/apig-wsgi-example/lambda.zip")
+    lambda_client = aws("lambda", moto_url)
+    configuration = lambda_client.get_function(
+        FunctionName="apig-wsgi-example", Qualifier="live"
+    )["Configuration"]
     assert (
         configuration["CodeSha256"]
         == base64.b64encode(hashlib.sha256(zip_bytes).digest()).decode()
@@ -182,25 +232,40 @@ def test_playbook_deploys_rest_api_and_alb_to_moto(
     assert configuration["Handler"] == "apig_wsgi.contrib.django.handler.lambda_handler"
     assert configuration["Runtime"] == "python3.13"
     assert configuration["Role"] == base_outputs["FunctionRoleArn"]
+    (load_balancer,) = aws("elbv2", moto_url).describe_load_balancers()["LoadBalancers"]
+    (rest_api,) = aws("apigateway", moto_url).get_rest_apis()["items"]
     assert configuration["Environment"]["Variables"] == {
         "DJANGO_SETTINGS_MODULE": "example_site.settings",
-        "DJANGO_SECRET_KEY": TEST_SECRET_KEY,
-        "DJANGO_ALLOWED_HOSTS": "*",
+        "DJANGO_SECRET_KEY_PARAMETER": "/apig-wsgi-example/secret-key",
+        "DJANGO_DATABASE_URL_PARAMETER": "/apig-wsgi-example/database-url",
+        "DJANGO_ALLOWED_HOSTS": (
+            f",,{rest_api['id']}.execute-api.{REGION}.amazonaws.com,"
+            f"{load_balancer['DNSName']},"
+        ),
+        "DJANGO_CSRF_TRUSTED_ORIGINS": "",
         "DJANGO_SECURE_COOKIES": "false",
     }
 
+    # Every front moto has invokes the alias.
+    alias_arn = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:apig-wsgi-example:live"
     apigateway = aws("apigateway", moto_url)
-    (rest_api,) = apigateway.get_rest_apis()["items"]
-    resources = apigateway.get_resources(restApiId=rest_api["id"])
-    assert sorted(item["path"] for item in resources["items"]) == ["/", "/{proxy+}"]
-    elbv2 = aws("elbv2", moto_url)
-    (load_balancer,) = elbv2.describe_load_balancers()["LoadBalancers"]
-    (target_group,) = elbv2.describe_target_groups()["TargetGroups"]
+    resources = apigateway.get_resources(restApiId=rest_api["id"])["items"]
+    assert sorted(item["path"] for item in resources) == ["/", "/{proxy+}"]
+    for resource in resources:
+        integration = apigateway.get_integration(
+            restApiId=rest_api["id"], resourceId=resource["id"], httpMethod="ANY"
+        )
+        assert integration["uri"] == (
+            f"arn:aws:apigateway:{REGION}:lambda:path/2015-03-31/functions/"
+            f"{alias_arn}/invocations"
+        )
+    (target_group,) = aws("elbv2", moto_url).describe_target_groups()["TargetGroups"]
     assert target_group["TargetType"] == "lambda"
+    assert target_group["HealthCheckPath"] == "/health/"
 
     endpoints = [
         line.strip().removeprefix('"msg": "').removesuffix('"')
-        for line in result.stdout.splitlines()
+        for line in second.stdout.splitlines()
         if "Endpoint: " in line
     ]
     assert endpoints == [
@@ -210,3 +275,131 @@ def test_playbook_deploys_rest_api_and_alb_to_moto(
         ),
         f"AlbEndpoint: http://{load_balancer['DNSName']}/",
     ]
+
+
+def test_a_change_publishes_a_version_and_rollback_moves_the_alias(
+    moto_url: str, tmp_path: Path
+) -> None:
+    deployer = Deployer(moto_url, tmp_path)
+    assert deployer.run().returncode == 0
+
+    changed = deployer.run("-eallowed_hosts=www.example.com")
+    assert changed.returncode == 0, changed.stdout + changed.stderr
+    assert published_versions(moto_url) == ["$LATEST", "1", "2"]
+    assert alias_version(moto_url) == "2"
+
+    rollback = deployer.run("-eallowed_hosts=www.example.com", "-elive_version=1")
+    assert rollback.returncode == 0, rollback.stdout + rollback.stderr
+    assert published_versions(moto_url) == ["$LATEST", "1", "2"]
+    assert alias_version(moto_url) == "1"
+    assert '"msg": "Live version: 1 (this release published 2;' in rollback.stdout
+
+    forward = deployer.run("-eallowed_hosts=www.example.com")
+    assert forward.returncode == 0, forward.stdout + forward.stderr
+    assert alias_version(moto_url) == "2"
+
+
+def test_a_changed_template_redeploys_the_rest_api(
+    moto_url: str, tmp_path: Path
+) -> None:
+    deployer = Deployer(moto_url, tmp_path / "build")
+    assert deployer.run().returncode == 0
+    changed_template = tmp_path / "site.yml"
+    changed_template.write_text(
+        (DEPLOYMENT_DIR / "site.yml")
+        .read_text()
+        .replace('BinaryMediaTypes: ["*/*"]', 'BinaryMediaTypes: ["*/*", "image/png"]')
+    )
+
+    result = deployer.run(f"-esite_template_path={changed_template}")
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    apigateway = aws("apigateway", moto_url)
+    (rest_api,) = apigateway.get_rest_apis()["items"]
+    deployments = apigateway.get_deployments(restApiId=rest_api["id"])["items"]
+    assert len(deployments) == 2
+
+
+def test_a_stack_left_in_rollback_complete_is_replaced(
+    moto_url: str, tmp_path: Path
+) -> None:
+    deployer = Deployer(moto_url, tmp_path)
+    # What AWS leaves after a failed first create: the stack, its failure
+    # events, and (after the rollback) nothing else. moto never does this.
+    aws("cloudformation", moto_url).create_stack(
+        StackName="apig-wsgi-example-site",
+        TemplateBody=(
+            '{"Resources": {"Leftover": {"Type": "AWS::SSM::Parameter",'
+            ' "Properties": {"Name": "/leftover", "Type": "String",'
+            ' "Value": "x"}}}}'
+        ),
+    )
+    site = cloudformation_backends[ACCOUNT][REGION].get_stack("apig-wsgi-example-site")
+    site.status = "ROLLBACK_COMPLETE"
+    site._add_stack_event(
+        "CREATE_FAILED", "The following resource(s) failed to create: [Function]."
+    )
+
+    result = deployer.run()
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (
+        "apig-wsgi-example-site: The following resource(s) failed to create: "
+        "[Function]." in result.stdout
+    )
+    assert (
+        "TASK [Delete the stack left in ROLLBACK_COMPLETE, which can only be"
+        " deleted, apig-wsgi-example-site]" in result.stdout
+    )
+    stacks = aws("cloudformation", moto_url).describe_stacks(
+        StackName="apig-wsgi-example-site"
+    )["Stacks"]
+    assert [stack["StackStatus"] for stack in stacks] == ["CREATE_COMPLETE"]
+
+
+@pytest.mark.parametrize(
+    "subnets",
+    ["one", "two-in-one-zone", "other-vpc", "missing-vpc"],
+)
+def test_bad_load_balancer_subnets_stop_before_deploying(
+    moto_url: str, tmp_path: Path, subnets: str
+) -> None:
+    deployer = Deployer(moto_url, tmp_path)
+    vpc_id = deployer.vpc_id
+    subnet_ids = deployer.subnet_ids
+    if subnets == "one":
+        subnet_ids = subnet_ids[:1]
+    elif subnets == "two-in-one-zone":
+        _, other_ids = make_subnets(moto_url, [f"{REGION}a", f"{REGION}a"])
+        subnet_ids = other_ids
+        vpc_id = aws("ec2", moto_url).describe_subnets(SubnetIds=other_ids)["Subnets"][
+            0
+        ]["VpcId"]
+    elif subnets == "other-vpc":
+        subnet_ids = [subnet_ids[0], make_subnets(moto_url, [f"{REGION}b"])[1][0]]
+    else:
+        vpc_id = ""
+
+    result = deployer.run(
+        f"-ealb_vpc_id={vpc_id}", f"-ealb_subnet_ids={','.join(subnet_ids)}"
+    )
+
+    assert result.returncode == 2
+    assert "The load balancer needs alb_vpc_id and, in alb_subnet_ids, two or more" in (
+        result.stdout
+    )
+    assert aws("cloudformation", moto_url).describe_stacks()["Stacks"] == []
+
+
+def test_deploy_without_database_url_stops_with_how_to(
+    moto_url: str, tmp_path: Path
+) -> None:
+    result = run_playbook(
+        f"-eendpoint_url={moto_url}",
+        f"-ebuild_dir={tmp_path}",
+        env={**ENVIRONMENT, "DATABASE_URL": ""},
+    )
+
+    assert result.returncode == 2
+    assert "Set DATABASE_URL to the PostgreSQL database of the site" in result.stdout
+    assert aws("cloudformation", moto_url).describe_stacks()["Stacks"] == []

@@ -2,7 +2,9 @@
 
 The zip is unpacked into an empty directory and its handler runs in a fresh
 interpreter (``python -I -S``) that has nothing but the standard library and
-that directory on its path, as in the Lambda runtime. Requests of each front's
+that directory on its path, as in the Lambda runtime, with the environment the
+site stack gives the function. Its secrets come from SSM (a moto server) and
+its database is a real PostgreSQL server on 127.0.0.1. Requests of each front's
 format go in through apig_wsgi's event builders and come back through its
 response decoder.
 """
@@ -18,19 +20,34 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import boto3  # type: ignore[import-untyped]
 import pytest
+import yaml
+from conftest import DEPLOYMENT_DIR
 from conftest import TEST_SECRET_KEY
+from conftest import run_playbook
 from fronts import FRONTS
 from fronts import IMAGE
 from fronts import client_for
 from fronts import csrf_form_token
+from fronts import logo_url
 from fronts import set_cookies
+from moto_support import moto_server
 from multipart import CONTENT_TYPE
 from multipart import form_data
 
 from apig_wsgi.testing import Client
+from apig_wsgi.testing.events import API_ID
+from apig_wsgi.testing.events import REGION
 
 DRIVER = Path(__file__).resolve().parent / "lambda_zip_driver.py"
+SECRET_KEY_PARAMETER = "/apig-wsgi-example/secret-key"
+DATABASE_URL_PARAMETER = "/apig-wsgi-example/database-url"
+# What site.yml's DJANGO_ALLOWED_HOSTS holds for these fronts' hosts.
+ALLOWED_HOSTS = (
+    f".lambda-url.{REGION}.on.aws,{API_ID}.execute-api.{REGION}.amazonaws.com,"
+    f"my-alb-1234567890.{REGION}.elb.amazonaws.com"
+)
 
 
 class ZipHandler:
@@ -39,7 +56,7 @@ class ZipHandler:
     def __init__(self, process: subprocess.Popen[str]) -> None:
         self.process = process
 
-    def __call__(self, event: dict[str, Any], context: Any) -> Any:
+    def __call__(self, event: Any, context: Any) -> Any:
         assert self.process.stdin is not None
         assert self.process.stdout is not None
         self.process.stdin.write(json.dumps(event) + "\n")
@@ -47,35 +64,72 @@ class ZipHandler:
         return json.loads(self.process.stdout.readline())
 
 
+def playbook_migrate_event() -> Any:
+    """The event the playbook invokes the function with after a deploy."""
+    playbook = yaml.safe_load((DEPLOYMENT_DIR / "playbook.yml").read_text())
+    (deploy,) = (task for task in playbook[0]["tasks"] if task.get("block"))
+    (migrate,) = (
+        task for task in deploy["block"] if "amazon.aws.lambda_execute" in task
+    )
+    return migrate["amazon.aws.lambda_execute"]["payload"]
+
+
 @pytest.fixture(scope="module")
 def zip_handler(
-    lambda_build: Path, tmp_path_factory: pytest.TempPathFactory
+    lambda_build: Path, postgres_url: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[ZipHandler]:
     task_root = tmp_path_factory.mktemp("task-root")
     with zipfile.ZipFile(lambda_build / "lambda.zip") as archive:
         archive.extractall(task_root)
-    process = subprocess.Popen(
-        [sys.executable, "-I", "-S", str(DRIVER), str(task_root)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-        # Only what site.yml gives the function.
-        env={
-            "DJANGO_SETTINGS_MODULE": "example_site.settings",
-            "DJANGO_SECRET_KEY": TEST_SECRET_KEY,
-            "DJANGO_ALLOWED_HOSTS": "*",
-            "DJANGO_SECURE_COOKIES": "true",
-        },
-    )
-    assert process.stdout is not None
-    try:
-        assert json.loads(process.stdout.readline()) == {"ready": True}
-        yield ZipHandler(process)
-    finally:
-        assert process.stdin is not None
-        process.stdin.close()
-        assert process.wait(timeout=30) == 0
-        process.stdout.close()
+    with moto_server() as moto_url:
+        ssm = boto3.client(
+            "ssm",
+            endpoint_url=moto_url,
+            region_name="eu-west-1",
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        )
+        for name, value in (
+            (SECRET_KEY_PARAMETER, TEST_SECRET_KEY),
+            (DATABASE_URL_PARAMETER, postgres_url),
+        ):
+            ssm.put_parameter(Name=name, Value=value, Type="SecureString")
+        process = subprocess.Popen(
+            [sys.executable, "-I", "-S", str(DRIVER), str(task_root)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            # What site.yml gives the function, and what Lambda adds for its role.
+            env={
+                "DJANGO_SETTINGS_MODULE": "example_site.settings",
+                "DJANGO_SECRET_KEY_PARAMETER": SECRET_KEY_PARAMETER,
+                "DJANGO_DATABASE_URL_PARAMETER": DATABASE_URL_PARAMETER,
+                "DJANGO_ALLOWED_HOSTS": ALLOWED_HOSTS + ",,",
+                "DJANGO_CSRF_TRUSTED_ORIGINS": "",
+                "DJANGO_SECURE_COOKIES": "true",
+                "AWS_REGION": "eu-west-1",
+                "AWS_ACCESS_KEY_ID": "testing",
+                "AWS_SECRET_ACCESS_KEY": "testing",
+                "AWS_SESSION_TOKEN": "session-token",
+                "AWS_ENDPOINT_URL_SSM": moto_url,
+            },
+        )
+        assert process.stdout is not None
+        try:
+            assert json.loads(process.stdout.readline()) == {"ready": True}
+            yield ZipHandler(process)
+        finally:
+            assert process.stdin is not None
+            process.stdin.close()
+            assert process.wait(timeout=30) == 0
+            process.stdout.close()
+
+
+@pytest.fixture(scope="module")
+def migrated(zip_handler: ZipHandler) -> dict[str, Any]:
+    """Run the playbook's migrate event once, as the playbook does."""
+    result: dict[str, Any] = zip_handler(playbook_migrate_event(), None)
+    return result
 
 
 def zip_client(handler: ZipHandler, front: str) -> Client:
@@ -85,26 +139,70 @@ def zip_client(handler: ZipHandler, front: str) -> Client:
 def test_zip_holds_the_project_and_its_dependencies_only(lambda_build: Path) -> None:
     with zipfile.ZipFile(lambda_build / "lambda.zip") as archive:
         names = archive.namelist()
+        infos = archive.infolist()
 
     top_level = {name.split("/")[0] for name in names}
     assert top_level == {
+        # typing_extensions.py's bytecode.
+        "__pycache__",
         "apig_wsgi",
         "apig_wsgi-3.0.0.dev0.dist-info",
         "asgiref",
         "asgiref-3.13.0.dist-info",
+        "dj_database_url",
+        "dj_database_url-3.1.2.dist-info",
         "django",
         "django-5.2.19.dist-info",
         "example_site",
+        "psycopg",
+        "psycopg-3.3.9.dist-info",
+        "psycopg_binary",
+        "psycopg_binary-3.3.9.dist-info",
+        "psycopg_binary.libs",
         "sqlparse",
         "sqlparse-0.6.1.dist-info",
+        "typing_extensions-4.16.0.dist-info",
+        "typing_extensions.py",
+        "whitenoise",
+        "whitenoise-6.12.0.dist-info",
     }
-    assert [
-        name
-        for name in names
-        if "__pycache__" in name or name.endswith(".pyc") or "/tests/" in name
-    ] == []
+    assert [name for name in names if "/tests/" in name] == []
+    assert [name for name in names if name.endswith("direct_url.json")] == []
+    assert names == sorted(names)
+    assert {info.date_time for info in infos} == {(1980, 1, 1, 0, 0, 0)}
     assert "example_site/templates/example_site/index.html" in names
-    assert "example_site/static/apig-wsgi.png" in names
+    assert "example_site/staticfiles/staticfiles.json" in names
+
+
+def test_zip_ships_unchecked_hash_bytecode_for_every_module(
+    lambda_build: Path,
+) -> None:
+    tag = f"cpython-{sys.version_info[0]}{sys.version_info[1]}"
+    with zipfile.ZipFile(lambda_build / "lambda.zip") as archive:
+        names = set(archive.namelist())
+        sources = sorted(name for name in names if name.endswith(".py"))
+        missing = []
+        for source in sources:
+            folder, _, file = source.rpartition("/")
+            compiled = f"{folder}/__pycache__/{file[:-3]}.{tag}.pyc".lstrip("/")
+            if compiled not in names:
+                missing.append(source)
+        header = archive.read(f"django/__pycache__/__init__.{tag}.pyc")[:8]
+
+    assert len(sources) > 1000
+    assert missing == []
+    # PEP 552: flags 0b01 is a hash-based pyc whose source is never checked.
+    assert int.from_bytes(header[4:8], "little") == 0b01
+
+
+def test_zip_has_no_build_paths(lambda_build: Path) -> None:
+    build_path = str(lambda_build).encode()
+    with zipfile.ZipFile(lambda_build / "lambda.zip") as archive:
+        carrying = [
+            name for name in archive.namelist() if build_path in archive.read(name)
+        ]
+
+    assert carrying == []
 
 
 def test_wheel_holds_only_the_package(lambda_build: Path) -> None:
@@ -117,6 +215,24 @@ def test_wheel_holds_only_the_package(lambda_build: Path) -> None:
         ]
 
     assert outside == []
+
+
+def test_playbook_migrate_event_migrates_postgresql(migrated: dict[str, Any]) -> None:
+    assert migrated["manage"] == ["migrate", "--no-input"]
+    assert (migrated["exit_status"], migrated["stderr"]) == (0, "")
+    assert "Applying guestbook.0001_initial... OK" in migrated["stdout"]
+    assert "Applying admin.0001_initial... OK" in migrated["stdout"]
+
+
+def test_other_management_commands_are_refused(zip_handler: ZipHandler) -> None:
+    result = zip_handler({"manage": ["flush", "--no-input"]}, None)
+
+    assert result == {
+        "errorType": "InvalidEventError",
+        "errorMessage": "The management command ['flush', '--no-input'] may not be"
+        " run by direct invocation. Allowed: check [--option ...], migrate"
+        " [--option ...], showmigrations [--option ...].",
+    }
 
 
 @pytest.mark.parametrize("front", FRONTS)
@@ -139,16 +255,59 @@ def test_zip_sets_cookies(zip_handler: ZipHandler, front: str) -> None:
 
 
 @pytest.mark.parametrize("front", FRONTS)
-def test_zip_serves_binary_image(zip_handler: ZipHandler, front: str) -> None:
-    response = zip_client(zip_handler, front).get("/image.png")
+def test_zip_serves_the_logo_as_a_static_file(
+    zip_handler: ZipHandler, front: str
+) -> None:
+    client = zip_client(zip_handler, front)
+    url = logo_url(client.get("/"))
+    prefix = "/live/static/" if front == "rest" else "/static/"
 
+    response = client.get(url.removeprefix("/live"))
+    admin_css = client.get("/admin/login/").text
+
+    assert url.startswith(prefix + "apig-wsgi.")
+    assert url.endswith(".png")
     assert response.status == 200
     assert response.header("content-type") == "image/png"
+    assert response.header("cache-control") == "max-age=315360000, public, immutable"
     assert response.body == IMAGE.read_bytes()
+    assert f'href="{prefix}admin/css/base.' in admin_css
 
 
 @pytest.mark.parametrize("front", FRONTS)
-def test_zip_accepts_post_with_csrf_token(zip_handler: ZipHandler, front: str) -> None:
+def test_zip_signs_the_guestbook_in_postgresql(
+    zip_handler: ZipHandler, migrated: dict[str, Any], front: str
+) -> None:
+    client = zip_client(zip_handler, front)
+    page = client.get("/guestbook/")
+    seen = client.get("/api/request/").json()
+
+    response = client.post(
+        "/guestbook/",
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Origin": f"{seen['scheme']}://{seen['host']}",
+        },
+        cookies={"csrftoken": set_cookies(page)["csrftoken"]},
+        body=(
+            f"csrfmiddlewaretoken={csrf_form_token(page)}"
+            f"&name=Grace+{front}&message=Signed+through+{front}"
+        ).encode(),
+    )
+    after = client.get("/guestbook/")
+
+    assert page.status == 200
+    assert response.status == 302
+    assert response.header("location") == (
+        "/live/guestbook/" if front == "rest" else "/guestbook/"
+    )
+    assert f'<strong class="entry-name">Grace {front}</strong>' in after.text
+
+
+@pytest.mark.parametrize("front", FRONTS)
+def test_zip_accepts_upload_with_csrf_token(
+    zip_handler: ZipHandler, front: str
+) -> None:
     client = zip_client(zip_handler, front)
     seen = client.get("/api/request/").json()
     form = client.get("/upload/")
@@ -170,3 +329,76 @@ def test_zip_accepts_post_with_csrf_token(zip_handler: ZipHandler, front: str) -
     assert response.status == 200, response.text
     assert '<span id="result-name">Grace</span>' in response.text
     assert hashlib.sha256(attachment).hexdigest() in response.text
+
+
+def test_zip_answers_alb_health_check_without_host(zip_handler: ZipHandler) -> None:
+    # What an ALB health check sends: no Host, no X-Forwarded-*.
+    event = {
+        "requestContext": {
+            "elb": {
+                "targetGroupArn": "arn:aws:elasticloadbalancing:eu-west-1:"
+                "123456789012:targetgroup/apig-wsgi-example-tg/0123456789abcdef"
+            }
+        },
+        "httpMethod": "GET",
+        "path": "/health/",
+        "multiValueQueryStringParameters": {},
+        "multiValueHeaders": {"user-agent": ["ELB-HealthChecker/2.0"]},
+        "body": "",
+        "isBase64Encoded": False,
+    }
+
+    result = zip_handler(event, None)
+
+    assert result["statusCode"] == 200
+    assert result["body"] == "ok\n"
+
+
+def test_zip_refuses_hosts_that_are_not_allowed(zip_handler: ZipHandler) -> None:
+    client = zip_client(zip_handler, "http-v2")
+
+    response = client.get("/", headers={"Host": "attacker.example.com"})
+    health = client.get("/health/", headers={"Host": "attacker.example.com"})
+
+    assert response.status == 400
+    assert health.status == 200
+
+
+def test_arm64_python_312_build_ships_matching_binaries(tmp_path: Path) -> None:
+    result = run_playbook(
+        "--tags",
+        "build",
+        "-e",
+        f"build_dir={tmp_path}",
+        "-e",
+        "lambda_architecture=arm64",
+        "-e",
+        "lambda_python_version=3.12",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+    with zipfile.ZipFile(tmp_path / "lambda.zip") as archive:
+        names = archive.namelist()
+        (extension,) = (
+            name
+            for name in names
+            if name.startswith("psycopg_binary/_psycopg.") and name.endswith(".so")
+        )
+        elf_header = archive.read(extension)[:20]
+
+    assert "django/__pycache__/__init__.cpython-312.pyc" in names
+    assert not any(".cpython-313.pyc" in name for name in names)
+    assert extension.startswith("psycopg_binary/_psycopg.cpython-312-aarch64-")
+    # ELF e_machine 183 is AArch64.
+    assert int.from_bytes(elf_header[18:20], "little") == 183
+    # typing_extensions is only needed before Python 3.13, and is there.
+    assert "typing_extensions.py" in names
+
+
+def test_two_builds_are_byte_identical(lambda_build: Path, tmp_path: Path) -> None:
+    result = run_playbook("--tags", "build", "-e", f"build_dir={tmp_path}")
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    first = (lambda_build / "lambda.zip").read_bytes()
+    assert (tmp_path / "lambda.zip").read_bytes() == first
+    assert f"lambda.zip: {hashlib.sha256(first).hexdigest()}" in result.stdout

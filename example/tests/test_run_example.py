@@ -14,7 +14,7 @@ def test_run_example_serves_the_site_locally() -> None:
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("PYTHON", "DJANGO_", "VIRTUAL_ENV"))
+        if not key.startswith(("PYTHON", "DJANGO_", "VIRTUAL_ENV", "DATABASE_URL"))
     }
     # The script sets itself up (example/.venv) and passes --port on.
     process = subprocess.Popen(
@@ -36,6 +36,11 @@ def test_run_example_serves_the_site_locally() -> None:
             body = response.read().decode()
         assert response.status == 200
         assert '"event_format": "http-v2"' in body
+        # The script migrated example/db.sqlite3 before serving.
+        with urllib.request.urlopen(match.group(1) + "guestbook/") as response:
+            guestbook = response.read().decode()
+        assert response.status == 200
+        assert '<span id="entry-count">' in guestbook
     finally:
         process.terminate()
         process.wait(timeout=30)

@@ -5,20 +5,25 @@ from __future__ import annotations
 import gzip
 import hashlib
 import io
+import json
+from typing import Any
 
 import pytest
 from django.core.management import call_command
 from example_site.views import MASK
+from example_site.views import MAX_UPLOAD_BYTES
 from fronts import FRONTS
 from fronts import IMAGE
 from fronts import client_for as client_for_handler
 from fronts import csrf_form_token
+from fronts import logo_url
 from fronts import set_cookies
 from multipart import CONTENT_TYPE
 from multipart import form_data
 
 from apig_wsgi.contrib.django.handler import lambda_handler
 from apig_wsgi.testing import Client
+from apig_wsgi.testing import build_event
 
 
 def client_for(front: str) -> Client:
@@ -46,7 +51,7 @@ def test_index_behind_rest_stage_puts_stage_in_script_name() -> None:
     assert '<td id="path-info">/</td>' in text
     assert '<td id="stage">live</td>' in text
     assert 'href="/live/cookies/"' in text
-    assert 'src="/live/image.png"' in text
+    assert 'src="/live/static/apig-wsgi.' in text
 
 
 def test_index_on_http_api_has_no_script_name() -> None:
@@ -87,9 +92,9 @@ def test_request_json_lists_apig_context() -> None:
     assert seen["links"] == {
         "index": "/",
         "cookies": "/cookies/",
-        "image": "/image.png",
         "compressed": "/compressed/",
         "upload": "/upload/",
+        "guestbook": "/guestbook/",
         "request-json": "/api/request/",
     }
 
@@ -103,8 +108,11 @@ def test_cookies_page_sets_two_cookies(front: str) -> None:
 
 
 @pytest.mark.parametrize("front", FRONTS)
-def test_image_arrives_as_png_bytes(front: str) -> None:
-    response = client_for(front).get("/image.png")
+def test_logo_arrives_as_png_bytes(front: str) -> None:
+    client = client_for(front)
+    url = logo_url(client.get("/"))
+
+    response = client.get(url.removeprefix("/live"))
 
     assert response.status == 200
     assert response.header("content-type") == "image/png"
@@ -175,12 +183,38 @@ def test_upload_over_the_limit_is_refused() -> None:
         cookies={"csrftoken": set_cookies(form)["csrftoken"]},
         body=form_data(
             {"csrfmiddlewaretoken": csrf_form_token(form), "name": "Ada"},
-            {"attachment": ("big.bin", b"x" * (1024 * 1024 + 1))},
+            {"attachment": ("big.bin", b"x" * (512 * 1024 + 1))},
         ),
     )
 
     assert response.status == 400
-    assert "The file is 1048577 bytes; the limit is 1048576 bytes." in response.text
+    assert "The file is 524289 bytes; the limit is 524288 bytes." in response.text
+
+
+def test_largest_upload_fits_every_front() -> None:
+    """An upload at the limit, with its form, fits the ALB's 1 MB event limit."""
+    client = client_for("alb")
+    seen = client.get("/api/request/").json()
+    form = client.get("/upload/")
+    attachment = bytes(range(256)) * (2 * 1024)
+    request: dict[str, Any] = {
+        "headers": {
+            "Content-Type": CONTENT_TYPE,
+            "Origin": f"{seen['scheme']}://{seen['host']}",
+        },
+        "cookies": {"csrftoken": set_cookies(form)["csrftoken"]},
+        "body": form_data(
+            {"csrfmiddlewaretoken": csrf_form_token(form), "name": "A" * 100},
+            {"attachment": ("big.bin", attachment)},
+        ),
+    }
+
+    response = client.post("/upload/", **request)
+    event = build_event("alb", "POST", "/upload/", multi_value_headers=True, **request)
+
+    assert len(attachment) == MAX_UPLOAD_BYTES
+    assert response.status == 200, response.text
+    assert len(json.dumps(event).encode()) < 1_000_000
 
 
 def test_unknown_page_is_404() -> None:
@@ -193,6 +227,50 @@ def test_system_checks_find_no_issues() -> None:
     call_command("check", fail_level="WARNING", stdout=out)
 
     assert out.getvalue() == "System check identified no issues (0 silenced).\n"
+
+
+def test_guestbook_keeps_entries_in_the_database() -> None:
+    client = client_for("http-v2")
+    page = client.get("/guestbook/")
+
+    response = client.post(
+        "/guestbook/",
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Origin": "https://abcdef1234.execute-api.us-east-1.amazonaws.com",
+        },
+        cookies={"csrftoken": set_cookies(page)["csrftoken"]},
+        body=f"csrfmiddlewaretoken={csrf_form_token(page)}&name=Ada&message=Hello".encode(),
+    )
+    after = client.get("/guestbook/")
+
+    assert response.status == 302
+    assert '<strong class="entry-name">Ada</strong>' in after.text
+
+
+def test_guestbook_rejects_an_empty_entry() -> None:
+    client = client_for("http-v2")
+    page = client.get("/guestbook/")
+
+    response = client.post(
+        "/guestbook/",
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Origin": "https://abcdef1234.execute-api.us-east-1.amazonaws.com",
+        },
+        cookies={"csrftoken": set_cookies(page)["csrftoken"]},
+        body=f"csrfmiddlewaretoken={csrf_form_token(page)}&name=&message=".encode(),
+    )
+
+    assert response.status == 400
+    assert "This field is required." in response.text
+
+
+def test_admin_login_page_renders() -> None:
+    response = client_for("rest").get("/admin/login/")
+
+    assert response.status == 200
+    assert 'href="/live/static/admin/css/base.' in response.text
 
 
 def test_head_request_gets_headers_only() -> None:

@@ -5,6 +5,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from apig_wsgi.contrib.django.lifecycle import WARM_UP_PATHS_SETTING
+from apig_wsgi.contrib.django.lifecycle import WARM_UP_SETTING
+from apig_wsgi.contrib.django.lifecycle import warm_up_paths_problems
+from apig_wsgi.contrib.django.lifecycle import warm_up_problems
 from apig_wsgi.contrib.settings import SettingProblem
 from apig_wsgi.contrib.settings import read_settings
 from apig_wsgi.options import SETTING_PREFIX
@@ -18,7 +22,11 @@ def read_django_settings() -> tuple[Options, list[SettingProblem]]:
     names = [name for name in dir(settings) if name.startswith(SETTING_PREFIX)]
     return read_settings(
         {name: getattr(settings, name) for name in names},
-        extra={EVENT_HANDLERS_SETTING: find_event_handler_problems},
+        extra={
+            EVENT_HANDLERS_SETTING: find_event_handler_problems,
+            WARM_UP_SETTING: warm_up_problems,
+            WARM_UP_PATHS_SETTING: warm_up_paths_problems,
+        },
     )
 
 

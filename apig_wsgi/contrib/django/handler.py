@@ -15,6 +15,7 @@ from django.core.wsgi import get_wsgi_application
 from apig_wsgi import InvalidEventError
 from apig_wsgi.contrib.django.conf import get_options
 from apig_wsgi.contrib.django.events import build_event_router
+from apig_wsgi.contrib.django.lifecycle import prepare_for_requests
 from apig_wsgi.handler import LambdaHandler
 from apig_wsgi.handler import not_http_message
 
@@ -52,3 +53,4 @@ def refuse_non_http_event(event: Any, context: Any) -> NoReturn:
 
 # Built at import so the work happens once per cold start, in Lambda's init phase.
 lambda_handler = build_lambda_handler()
+prepare_for_requests()

@@ -136,7 +136,8 @@ class TestUnknownSettings:
                 "APIG_WSGI_NON_BINARY_CONTENT_TYPE_PREFIXES, APIG_WSGI_SCRIPT_NAME, "
                 "APIG_WSGI_NON_HTTP_HANDLER, APIG_WSGI_CATCH_EXCEPTIONS, "
                 "APIG_WSGI_FAILURE_STATUS_CODES, APIG_WSGI_ACCESS_LOG, "
-                "APIG_WSGI_TRUSTED_PROXIES, APIG_WSGI_EVENT_HANDLERS.",
+                "APIG_WSGI_TRUSTED_PROXIES, APIG_WSGI_EVENT_HANDLERS, "
+                "APIG_WSGI_WARM_UP, APIG_WSGI_WARM_UP_PATHS.",
                 id="apig_wsgi.W001",
             ),
             checks.Warning(

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 SECRET_KEY = "tests-only-not-a-secret"
 DEBUG = False
@@ -20,6 +21,12 @@ MIDDLEWARE = [
     "apig_wsgi.contrib.django.middleware.ApigContextMiddleware",
 ]
 ROOT_URLCONF = "tests.contrib.django.project.urls"
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [Path(__file__).resolve().parent / "templates"],
+    }
+]
 DATABASES: dict[str, dict[str, str]] = {}
 USE_TZ = True
 LOGGING_CONFIG = None

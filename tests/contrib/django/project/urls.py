@@ -13,6 +13,8 @@ urlpatterns = [
     path("upload/", views.upload, name="upload"),
     path("form/", views.form, name="form"),
     path("async/", views.async_context, name="async_context"),
+    path("page/", views.page, name="page"),
+    path("status/<int:code>/", views.status, name="status"),
     # Every other path shows request.apig_context, so corpus events need no editing.
     re_path(r"", views.context, name="context"),
 ]

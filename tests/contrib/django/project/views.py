@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.http import HttpResponse
 from django.http import JsonResponse
 from django.middleware.csrf import get_token
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 
@@ -90,3 +91,11 @@ def form(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         return JsonResponse({"accepted": request.POST["name"]})
     return JsonResponse({"token": get_token(request)})
+
+
+def page(request: HttpRequest) -> HttpResponse:
+    return render(request, "project/page.html", {"host": request.get_host()})
+
+
+def status(request: HttpRequest, code: int) -> HttpResponse:
+    return HttpResponse(f"Status {code}", status=code)
