@@ -158,18 +158,18 @@ VARYING_KEYS = frozenset(
 VARIES = "<varies>"
 
 
-def stable(value: Any) -> Any:
-    """``value`` with the value of each of VARYING_KEYS, at any depth, as VARIES.
+def stable(value: Any, keys: frozenset[str] = VARYING_KEYS) -> Any:
+    """``value`` with the value of each of ``keys``, at any depth, as VARIES.
 
     Built events and what apps echo of them can then be compared whole.
     """
     if isinstance(value, dict):
         return {
-            key: VARIES if key in VARYING_KEYS else stable(item)
+            key: VARIES if key in keys else stable(item, keys)
             for key, item in value.items()
         }
     if isinstance(value, list):
-        return [stable(item) for item in value]
+        return [stable(item, keys) for item in value]
     return value
 
 
