@@ -408,6 +408,7 @@ class TestCsrf:
     ) -> None:
         response = self.post_form("https://evil.example")
 
+        # The page is Django's; the log names the refusal.
         assert response["statusCode"] == 403
         message = (
             "Forbidden (Origin checking failed - https://evil.example does not "
@@ -421,6 +422,7 @@ def test_disallowed_host_gives_400_response(caplog: pytest.LogCaptureFixture) ->
 
     response = lambda_handler(event, FakeContext())
 
+    # The page is Django's; the log names the refusal.
     assert response["statusCode"] == 400
     assert [record.name for record in caplog.records] == [
         "django.security.DisallowedHost"
