@@ -551,7 +551,7 @@ class TestInvoke:
                 "no_such_module:app",
                 (
                     "Cannot import module 'no_such_module': No module named "
-                    "'no_such_module'"
+                    "'no_such_module'."
                 ),
             ),
             (

@@ -127,7 +127,7 @@ def warm_up(event: object, context: object) -> str:
         (
             {"non_http_handler": "tests.no_such_module:handler"},
             "non_http_handler: Cannot import 'tests.no_such_module' from "
-            "'tests.no_such_module:handler': No module named 'tests.no_such_module'",
+            "'tests.no_such_module:handler': No module named 'tests.no_such_module'.",
             ValueError,
         ),
         (

@@ -629,7 +629,7 @@ class TestSetting:
             ),
             (
                 "APIG_WSGI_EVENT_HANDLERS[1]: Cannot import 'tests.nowhere' from "
-                "'tests.nowhere:handle': No module named 'tests.nowhere'",
+                "'tests.nowhere:handle': No module named 'tests.nowhere'.",
                 "Check the spelling of the path and that the module imports cleanly.",
                 ValueError,
             ),

@@ -92,7 +92,7 @@ class TestResolve:
                 {"task": "tests.contrib.django.project.nowhere.add"},
                 "Task message 'result-1' names "
                 "'tests.contrib.django.project.nowhere.add', which cannot be "
-                "imported: No module named 'tests.contrib.django.project.nowhere'",
+                "imported: No module named 'tests.contrib.django.project.nowhere'.",
             ),
             (
                 {"backend": "gone"},
@@ -135,10 +135,6 @@ def test_sqs_record_without_attributes_is_attempt_one() -> None:
         handle_sqs_record(record, None)
 
 
-@pytest.mark.xfail(
-    reason="The import error's message has no full stop, so the next sentence "
-    "runs on from it: \"...No module named 'x' The task was not run.\"."
-)
 def test_task_that_cannot_be_imported_message() -> None:
     record = {"messageId": "m", "body": json.dumps(message(task="x.y"))}
     with pytest.raises(RecordFailedError) as excinfo:
