@@ -228,7 +228,9 @@ def import_callable(path: str) -> NonHttpHandler:
     try:
         module = import_module(module_name)
     except ImportError as exc:
-        raise ValueError(f"Cannot import {module_name!r} from {path!r}: {exc}") from exc
+        raise ValueError(
+            f"Cannot import {module_name!r} from {path!r}: {exc}."
+        ) from exc
     target = getattr(module, attribute, None)
     if not callable(target):
         raise ValueError(f"{path!r} does not name a callable in {module_name!r}.")

@@ -74,10 +74,9 @@ def test_upload_schedule_and_ping(
 
 
 def test_http_requests_still_reach_the_app(example: Any) -> None:
-    result = example.lambda_handler(
-        load_event("powertools-python/albEvent.json"), FakeContext()
-    )
-    assert result["statusCode"] == 200
+    event = load_event("powertools-python/albEvent.json")
+    result = example.lambda_handler(event, FakeContext())
+    assert result == make_lambda_handler(validated_echo_app)(event, FakeContext())
 
 
 def test_getting_started_lambda_function() -> None:
@@ -88,8 +87,9 @@ def test_getting_started_lambda_function() -> None:
         }
     ):
         handler = sys.modules["lambda_function"].lambda_handler
-        result = handler(load_event("powertools-python/albEvent.json"), FakeContext())
-    assert result["statusCode"] == 200
+        event = load_event("powertools-python/albEvent.json")
+        result = handler(event, FakeContext())
+    assert result == make_lambda_handler(validated_echo_app)(event, FakeContext())
 
 
 def test_plain_wsgi_app_reads_apig_context() -> None:

@@ -64,6 +64,8 @@ def app(environ: dict[str, Any], start_response: StartResponse) -> Iterable[byte
 
 
 validated_app = validator(app)
+# Made at import, as in the handler module of a user's project, which the
+# command line and the local server load by MODULE:APP.
 handler = make_lambda_handler(validated_app, binary_support=True)
 
 
