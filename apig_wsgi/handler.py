@@ -18,6 +18,7 @@ from apig_wsgi.errors import InvalidEventError
 from apig_wsgi.formats.registry import FORMATS
 from apig_wsgi.formats.registry import detect_format
 from apig_wsgi.log import logger
+from apig_wsgi.options import DEFAULT_REMOTE_USER_CLAIM
 from apig_wsgi.options import build_options
 from apig_wsgi.response import BufferedResponse
 from apig_wsgi.response import run_wsgi_app
@@ -52,7 +53,7 @@ def make_lambda_handler(
     access_log: str | None = None,
     trusted_proxies: int = 0,
     remote_user: bool = False,
-    remote_user_claim: str = "sub",
+    remote_user_claim: str = DEFAULT_REMOTE_USER_CLAIM,
     alb_authenticates: bool = False,
 ) -> LambdaHandler:
     """Wrap ``wsgi_app`` in a Lambda handler for every HTTP event format.

@@ -14,7 +14,6 @@ from apig_wsgi.environ import set_server
 from apig_wsgi.environ import string
 from apig_wsgi.environ import to_wsgi_str
 from apig_wsgi.formats.base import EventFormat
-from apig_wsgi.identity import Identity
 from apig_wsgi.identity import claimed_identity
 from apig_wsgi.limits import ALB_RESPONSE_LIMIT
 from apig_wsgi.log import logger
@@ -30,6 +29,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from apig_wsgi.formats.base import Result
+    from apig_wsgi.identity import Identity
 
 
 def query_value(value: object) -> str:

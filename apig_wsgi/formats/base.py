@@ -13,7 +13,6 @@ import sys
 from apig_wsgi import environ_keys
 from apig_wsgi.environ import BASE_ENVIRON
 from apig_wsgi.environ import to_wsgi_str
-from apig_wsgi.identity import Identity
 from apig_wsgi.limits import LAMBDA_RESPONSE_LIMIT
 from apig_wsgi.limits import runtime_escapes_non_ascii
 from apig_wsgi.limits import serialised_size
@@ -33,6 +32,7 @@ if TYPE_CHECKING:
     from typing import Any
     from typing import ClassVar
 
+    from apig_wsgi.identity import Identity
 
 if TYPE_CHECKING:
     Result = tuple[dict[str, Any], str, bool]

@@ -19,7 +19,6 @@ from apig_wsgi.environ import to_wsgi_str
 from apig_wsgi.errors import InvalidEventError
 from apig_wsgi.formats.base import EventFormat
 from apig_wsgi.formats.base import string_at
-from apig_wsgi.identity import Identity
 from apig_wsgi.identity import claimed_identity
 from apig_wsgi.identity import iam_identity
 from apig_wsgi.response import BufferedResponse
@@ -31,6 +30,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from apig_wsgi.formats.base import Result
+    from apig_wsgi.identity import Identity
 
 
 def payload_2_front(

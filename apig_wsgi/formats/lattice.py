@@ -16,7 +16,6 @@ from apig_wsgi.environ import string
 from apig_wsgi.environ import to_wsgi_str
 from apig_wsgi.errors import InvalidEventError
 from apig_wsgi.formats.base import EventFormat
-from apig_wsgi.identity import Identity
 from apig_wsgi.identity import named_identity
 from apig_wsgi.response import BufferedResponse
 from apig_wsgi.results import single_value_headers
@@ -28,6 +27,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from apig_wsgi.formats.base import Result
+    from apig_wsgi.identity import Identity
 
 
 class LatticeV2Format(EventFormat):

@@ -18,7 +18,6 @@ from apig_wsgi.environ import set_server
 from apig_wsgi.environ import string
 from apig_wsgi.formats.base import EventFormat
 from apig_wsgi.formats.base import string_at
-from apig_wsgi.identity import Identity
 from apig_wsgi.identity import claimed_identity
 from apig_wsgi.identity import iam_identity
 from apig_wsgi.identity import named_identity
@@ -32,6 +31,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from apig_wsgi.formats.base import Result
+    from apig_wsgi.identity import Identity
 
 # A Cognito user pool authorizer sets only these keys; any other key means
 # the authorizer is a Lambda function and the dict is its context.
