@@ -6,6 +6,7 @@ import asyncio
 import json
 import logging
 from collections.abc import Iterator
+from io import StringIO
 from typing import Any
 from typing import ClassVar
 
@@ -14,6 +15,7 @@ from django.contrib.auth.models import Group
 from django.contrib.auth.models import User
 from django.contrib.sessions.models import Session
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.management import call_command
 from django.test import Client as DjangoClient
 from django.test import RequestFactory
 from django.test import override_settings
@@ -174,6 +176,26 @@ class TestLogin:
                 "user"
             ]
             == "u-2"
+        )
+
+    def test_apig_invoke_sends_the_caller(self) -> None:
+        out = StringIO()
+        call_command(
+            "apig_invoke",
+            "/whoami/",
+            "--format",
+            "rest",
+            "--claim",
+            "sub=u-9",
+            "--claim",
+            "email=u9@example.com",
+            "--decoded",
+            stdout=out,
+        )
+
+        assert out.getvalue().splitlines()[-1] == (
+            '{"user": "u-9", "email": "u9@example.com", "groups": [], '
+            '"usable_password": false}'
         )
 
     def test_alb_declared_authenticating_logs_the_caller_in(self) -> None:

@@ -11,6 +11,8 @@ from typing import Any
 from click.testing import CliRunner
 from flask import Flask
 
+from apig_wsgi.contrib.flask import ApigWsgi
+from apig_wsgi.contrib.flask import apig_context
 from tests.contrib.flask.cli_app import create_app
 from tests.contrib.flask.support import EVENTS_DIR
 
@@ -173,4 +175,25 @@ def test_subprocess_invalid_config_is_one_line() -> None:
         "Error: APIG_WSGI_BINARY_SUPPORT is invalid: binary_support must be True, "
         "False or None, not 'yes'. Use None to keep the default for each event "
         "format.\n"
+    )
+
+
+def test_invoke_sends_the_caller() -> None:
+    app = Flask(__name__)
+    app.config["APIG_WSGI_REMOTE_USER"] = True
+
+    @app.get("/me")
+    def me() -> str:
+        identity = apig_context.identity
+        return "nobody" if identity is None else identity.name
+
+    ApigWsgi(app)
+    code, stdout, stderr = invoke(
+        app, "/me", "--iam", "arn:aws:iam::1:user/ada", "--decoded"
+    )
+
+    assert (code, stderr, stdout.splitlines()[-1]) == (
+        0,
+        "",
+        "arn:aws:iam::1:user/ada",
     )
