@@ -58,6 +58,27 @@ def _header(value: str) -> tuple[str, str]:
     return name, header_value.strip()
 
 
+def _claim(value: str) -> tuple[str, str]:
+    name, equals, claim_value = value.partition("=")
+    if not equals or not name:
+        raise argparse.ArgumentTypeError(
+            f"invalid claim {value!r}: expected 'NAME=VALUE'"
+        )
+    return name, claim_value
+
+
+def _json_object(value: str) -> dict[str, Any]:
+    try:
+        parsed = json.loads(value)
+    except json.JSONDecodeError as exc:
+        raise argparse.ArgumentTypeError(f"not JSON: {exc}") from None
+    if not isinstance(parsed, dict):
+        raise argparse.ArgumentTypeError(
+            f"expected a JSON object, not {type(parsed).__name__}"
+        )
+    return parsed
+
+
 def _seconds(value: str) -> float:
     try:
         seconds = float(value)
@@ -114,6 +135,46 @@ def add_build_arguments(
     parser.add_argument("--stage", default=None, help=STAGE_HELP)
     _add_multi_value_argument(parser)
     _add_binary_media_types_argument(parser)
+    add_caller_arguments(parser)
+
+
+def add_caller_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add ``--claim``, ``--iam`` and ``--authorizer``: who is calling."""
+    caller = parser.add_mutually_exclusive_group()
+    caller.add_argument(
+        "--claim",
+        action="append",
+        type=_claim,
+        default=None,
+        metavar="NAME=VALUE",
+        help="a claim of the caller's token, repeatable: a Cognito (rest) or JWT "
+        "(http-v1, http-v2) authorizer's, or an ALB listener's that "
+        "authenticates (alb)",
+    )
+    caller.add_argument(
+        "--iam",
+        default=None,
+        metavar="ARN",
+        help="the ARN of an IAM caller (rest, http-v1, http-v2, function-url, "
+        "lattice-v2)",
+    )
+    caller.add_argument(
+        "--authorizer",
+        type=_json_object,
+        default=None,
+        metavar="JSON",
+        help="requestContext.authorizer as given, e.g. a Lambda authorizer's "
+        '\'{"principalId": "alice"}\' (rest, http-v1, http-v2, function-url)',
+    )
+
+
+def caller_options(args: argparse.Namespace) -> dict[str, Any]:
+    """``build_event``'s authorizer, claims and iam from the caller arguments."""
+    return {
+        "authorizer": args.authorizer,
+        "claims": None if args.claim is None else dict(args.claim),
+        "iam": args.iam,
+    }
 
 
 def _add_binary_media_types_argument(parser: argparse.ArgumentParser) -> None:
@@ -138,7 +199,8 @@ def add_request_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the request options of ``invoke`` to ``parser``.
 
     That is ``path``, ``--method``, ``--header``, ``--data``, ``--format``,
-    ``--stage``, ``--multi-value-headers``, ``--binary-media-types``, plus
+    ``--stage``, ``--multi-value-headers``, ``--binary-media-types``, the
+    caller (``--claim``, ``--iam`` or ``--authorizer``), plus
     ``--event FILE`` (``-`` for stdin) to send a saved event instead, and
     ``--decoded`` to print the HTTP response the client would receive instead
     of the Lambda result JSON. Pass the parsed namespace to ``run_invoke``.
@@ -257,6 +319,9 @@ def _event_from_args(
             ("--data", args.data),
             ("--stage", args.stage),
             ("--multi-value-headers", args.multi_value_headers),
+            ("--claim", args.claim),
+            ("--iam", args.iam),
+            ("--authorizer", args.authorizer),
         )
         if value
     ]
@@ -301,6 +366,7 @@ def _build_from_args(args: argparse.Namespace) -> dict[str, Any]:
         stage=args.stage,
         binary_media_types=args.binary_media_types,
         multi_value_headers=args.multi_value_headers,
+        **caller_options(args),
     )
 
 
@@ -356,6 +422,28 @@ def _add_app_arguments(parser: argparse.ArgumentParser) -> None:
         help="make_lambda_handler's binary_support for a WSGI app (default: on for "
         "every format but rest and http-v1)",
     )
+    parser.add_argument(
+        "--remote-user",
+        action="store_const",
+        const=True,
+        default=None,
+        help="make_lambda_handler's remote_user for a WSGI app: set REMOTE_USER "
+        "from the identity AWS verified",
+    )
+    parser.add_argument(
+        "--remote-user-claim",
+        default=None,
+        metavar="CLAIM",
+        help="make_lambda_handler's remote_user_claim for a WSGI app (default: sub)",
+    )
+    parser.add_argument(
+        "--alb-authenticates",
+        action="store_const",
+        const=True,
+        default=None,
+        help="make_lambda_handler's alb_authenticates for a WSGI app: every ALB "
+        "listener rule that forwards to it authenticates users",
+    )
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -392,6 +480,7 @@ def make_parser() -> argparse.ArgumentParser:
         "Function URL in RESPONSE_STREAM mode or a streaming REST API would",
     )
     _add_binary_media_types_argument(serve)
+    add_caller_arguments(serve)
     serve.add_argument(
         "--read-timeout",
         type=_seconds,
@@ -431,6 +520,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         for name, value in (
             ("script_name", args.script_name),
             ("binary_support", args.binary_support),
+            ("remote_user", args.remote_user),
+            ("remote_user_claim", args.remote_user_claim),
+            ("alb_authenticates", args.alb_authenticates),
         )
         if value is not None
     }
@@ -466,6 +558,7 @@ def _serve(handler: HandlerFunction, kind: str, args: argparse.Namespace) -> int
             binary_media_types=args.binary_media_types,
             multi_value_headers=args.multi_value_headers,
             read_timeout=args.read_timeout,
+            **caller_options(args),
         )
     except ValueError as exc:
         sys.stderr.write(f"Error: {exc}\n")

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from apig_wsgi.formats.base import EventFormat
+    from apig_wsgi.identity import Identity
 
 
 class ApigContext:
@@ -121,6 +122,16 @@ class ApigContext:
         the ``identity`` when the service uses IAM auth.
         """
         return self._format.authorizer(self.request_context)
+
+    @property
+    def identity(self) -> Identity | None:
+        """The caller that AWS verified, with its claims; None when the
+        ``remote_user`` option is off or the request is not authenticated.
+
+        Its ``name`` is ``REMOTE_USER`` as text (see docs/authentication.rst).
+        """
+        identity: Identity | None = self._environ.get(environ_keys.IDENTITY)
+        return identity
 
     @property
     def _format(self) -> type[EventFormat]:

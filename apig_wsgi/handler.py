@@ -18,6 +18,7 @@ from apig_wsgi.errors import InvalidEventError
 from apig_wsgi.formats.registry import FORMATS
 from apig_wsgi.formats.registry import detect_format
 from apig_wsgi.log import logger
+from apig_wsgi.options import DEFAULT_REMOTE_USER_CLAIM
 from apig_wsgi.options import build_options
 from apig_wsgi.response import BufferedResponse
 from apig_wsgi.response import run_wsgi_app
@@ -51,6 +52,9 @@ def make_lambda_handler(
     failure_status_codes: Collection[int] = (),
     access_log: str | None = None,
     trusted_proxies: int = 0,
+    remote_user: bool = False,
+    remote_user_claim: str = DEFAULT_REMOTE_USER_CLAIM,
+    alb_authenticates: bool = False,
 ) -> LambdaHandler:
     """Wrap ``wsgi_app`` in a Lambda handler for every HTTP event format.
 
@@ -70,6 +74,9 @@ def make_lambda_handler(
             "failure_status_codes": failure_status_codes,
             "access_log": access_log,
             "trusted_proxies": trusted_proxies,
+            "remote_user": remote_user,
+            "remote_user_claim": remote_user_claim,
+            "alb_authenticates": alb_authenticates,
         }
     )
     return LambdaHandler(wsgi_app, options)
@@ -146,6 +153,9 @@ class LambdaHandler:
         # Lambda@Edge's clientIp is the viewer's address already.
         if proxies and event_format.name != "edge":
             environ["REMOTE_ADDR"] = trusted_client_address(environ, proxies)
+        claim = event_format.identity_claim
+        if claim is not None:
+            event_format.set_identity(environ, claim)
         return environ
 
     def run(self, environ: dict[str, Any]) -> BufferedResponse:

@@ -104,7 +104,7 @@ def load_object(spec: str) -> Any:
     try:
         target: Any = importlib.import_module(module_name)
     except ImportError as exc:
-        raise LoadError(f"Cannot import module {module_name!r}: {exc}") from exc
+        raise LoadError(f"Cannot import module {module_name!r}: {exc}.") from exc
     for part in attribute.split("."):
         try:
             target = getattr(target, part)

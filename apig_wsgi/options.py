@@ -27,6 +27,7 @@ DEFAULT_NON_BINARY_CONTENT_TYPE_PREFIXES: tuple[str, ...] = (
 SETTING_PREFIX = "APIG_WSGI_"
 SCRIPT_NAME_AUTO = "auto"
 ACCESS_LOG_FORMATS = ("text", "json")
+DEFAULT_REMOTE_USER_CLAIM = "sub"
 
 
 # In the order of make_lambda_handler's arguments.
@@ -39,6 +40,9 @@ OPTION_NAMES: tuple[str, ...] = (
     "failure_status_codes",
     "access_log",
     "trusted_proxies",
+    "remote_user",
+    "remote_user_claim",
+    "alb_authenticates",
 )
 
 
@@ -94,6 +98,9 @@ class Options(ReadOnly):
         failure_status_codes: frozenset[int] = frozenset(),
         access_log: str | None = None,
         trusted_proxies: int = 0,
+        remote_user: bool = False,
+        remote_user_claim: str = DEFAULT_REMOTE_USER_CLAIM,
+        alb_authenticates: bool = False,
     ) -> None:
         self.binary_support = binary_support
         self.non_binary_content_type_prefixes = non_binary_content_type_prefixes
@@ -103,6 +110,9 @@ class Options(ReadOnly):
         self.failure_status_codes = failure_status_codes
         self.access_log = access_log
         self.trusted_proxies = trusted_proxies
+        self.remote_user = remote_user
+        self.remote_user_claim = remote_user_claim
+        self.alb_authenticates = alb_authenticates
 
     def replace(self, **changes: Any) -> Options:
         """A copy with ``changes``, which are not validated."""
@@ -218,7 +228,9 @@ def import_callable(path: str) -> NonHttpHandler:
     try:
         module = import_module(module_name)
     except ImportError as exc:
-        raise ValueError(f"Cannot import {module_name!r} from {path!r}: {exc}") from exc
+        raise ValueError(
+            f"Cannot import {module_name!r} from {path!r}: {exc}."
+        ) from exc
     target = getattr(module, attribute, None)
     if not callable(target):
         raise ValueError(f"{path!r} does not name a callable in {module_name!r}.")
@@ -306,6 +318,24 @@ def _check_trusted_proxies(value: object) -> OptionProblem | None:
     return None
 
 
+def _check_remote_user_claim(value: object) -> OptionProblem | None:
+    if not isinstance(value, str):
+        return OptionProblem(
+            "remote_user_claim",
+            f"remote_user_claim must be the name of a claim, not {value!r}.",
+            "Name the claim that holds the user name, e.g. 'sub' or 'email'.",
+            TypeError,
+        )
+    if not value:
+        return OptionProblem(
+            "remote_user_claim",
+            "remote_user_claim must not be empty.",
+            "Name the claim that holds the user name, e.g. 'sub' or 'email'.",
+            ValueError,
+        )
+    return None
+
+
 _COLLECTIONS: dict[str, Callable[[Iterable[Any]], object]] = {
     "non_binary_content_type_prefixes": tuple,
     "failure_status_codes": frozenset,
@@ -320,6 +350,9 @@ _CHECKS: dict[str, Callable[[object], OptionProblem | None]] = {
     "failure_status_codes": _check_status_codes,
     "access_log": _check_access_log,
     "trusted_proxies": _check_trusted_proxies,
+    "remote_user": _check_flag("remote_user"),
+    "remote_user_claim": _check_remote_user_claim,
+    "alb_authenticates": _check_flag("alb_authenticates"),
 }
 
 

@@ -7,6 +7,7 @@ import logging
 import math
 import re
 import socket
+from collections.abc import Mapping
 from collections.abc import Sequence
 from email.errors import FirstHeaderLineIsContinuationDefect
 from email.errors import InvalidHeaderDefect
@@ -70,6 +71,8 @@ class LocalServer(ThreadingHTTPServer):
 
     ``read_timeout`` is how many seconds a connection may wait for the client
     to send more of a request, or a next request, before it is closed.
+    ``authorizer``, ``claims`` or ``iam`` (as for ``build_event``) make every
+    request come from that caller.
     """
 
     daemon_threads = True
@@ -86,6 +89,9 @@ class LocalServer(ThreadingHTTPServer):
         binary_media_types: Sequence[str] = (),
         multi_value_headers: bool = False,
         read_timeout: float = DEFAULT_READ_TIMEOUT,
+        authorizer: Mapping[str, Any] | None = None,
+        claims: Mapping[str, Any] | None = None,
+        iam: str | None = None,
     ) -> None:
         if format not in FORMATS:
             raise ValueError(
@@ -102,13 +108,26 @@ class LocalServer(ThreadingHTTPServer):
                 f"not {read_timeout!r}."
             )
         # Fail now, not on the first request, for a setting the format lacks.
-        build_event(format, stage=stage, multi_value_headers=multi_value_headers)
+        build_event(
+            format,
+            stage=stage,
+            multi_value_headers=multi_value_headers,
+            authorizer=authorizer,
+            claims=claims,
+            iam=iam,
+        )
         self.handler = handler
         self.format = format
         self.stage = stage
         self.binary_media_types = tuple(binary_media_types)
         self.multi_value_headers = multi_value_headers
         self.read_timeout = float(read_timeout)
+        # Every request comes from this caller, as if the front verified it.
+        self.caller: dict[str, Any] = {
+            "authorizer": authorizer,
+            "claims": claims,
+            "iam": iam,
+        }
         self.host = address[0]
         super().__init__(address, _RequestHandler)
 
@@ -184,6 +203,7 @@ class LocalServer(ThreadingHTTPServer):
             binary_media_types=self.binary_media_types,
             multi_value_headers=self.multi_value_headers,
             scheme="http",
+            **self.caller,
         )
         refusal = request_problem(event, self.format)
         if refusal is not None:

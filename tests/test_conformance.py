@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,6 +10,7 @@ import pytest
 from apig_wsgi import InvalidEventError
 from apig_wsgi import environ_keys
 from apig_wsgi import make_lambda_handler
+from apig_wsgi.handler import LambdaHandler
 from tests.utils import EVENTS_DIR
 from tests.utils import FakeContext
 from tests.utils import load_event
@@ -73,7 +73,10 @@ EXPECTED_FORMATS = {
     "other": {"edge", "rest"},
 }
 
-handler = make_lambda_handler(validated_echo_app)
+
+@pytest.fixture
+def handler() -> LambdaHandler:
+    return make_lambda_handler(validated_echo_app)
 
 
 def test_corpus_is_complete() -> None:
@@ -84,7 +87,7 @@ def test_corpus_is_complete() -> None:
 
 
 @pytest.mark.parametrize("sample", SAMPLES)
-def test_sample(sample: str) -> None:
+def test_sample(handler: LambdaHandler, sample: str) -> None:
     event = load_event(sample)
     kind, _ = MANIFEST[sample]
     if sample in REFUSED:
@@ -120,4 +123,3 @@ def test_sample(sample: str) -> None:
 
 def test_refused_samples_exist() -> None:
     assert set(REFUSED) <= set(SAMPLES)
-    assert Path(EVENTS_DIR / "MANIFEST.md").is_file()

@@ -74,10 +74,9 @@ def test_upload_schedule_and_ping(
 
 
 def test_http_requests_still_reach_the_app(example: Any) -> None:
-    result = example.lambda_handler(
-        load_event("powertools-python/albEvent.json"), FakeContext()
-    )
-    assert result["statusCode"] == 200
+    event = load_event("powertools-python/albEvent.json")
+    result = example.lambda_handler(event, FakeContext())
+    assert result == make_lambda_handler(validated_echo_app)(event, FakeContext())
 
 
 def test_getting_started_lambda_function() -> None:
@@ -88,8 +87,9 @@ def test_getting_started_lambda_function() -> None:
         }
     ):
         handler = sys.modules["lambda_function"].lambda_handler
-        result = handler(load_event("powertools-python/albEvent.json"), FakeContext())
-    assert result["statusCode"] == 200
+        event = load_event("powertools-python/albEvent.json")
+        result = handler(event, FakeContext())
+    assert result == make_lambda_handler(validated_echo_app)(event, FakeContext())
 
 
 def test_plain_wsgi_app_reads_apig_context() -> None:
@@ -114,3 +114,23 @@ def test_test_client_example_passes() -> None:
         }
     ):
         sys.modules["test_login"].test_login_sets_cookies()
+
+
+def test_lambda_function_example_names_users_by_their_cognito_username() -> None:
+    names: list[object] = []
+
+    def application(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        names.append(environ.get("REMOTE_USER"))
+        start_response("204 No Content", [])
+        return []
+
+    with example_modules(
+        **{
+            "myproject.wsgi": module_with(application=application),
+            "lambda_function": "authentication/lambda_function.py",
+        }
+    ):
+        client = Client(sys.modules["lambda_function"].lambda_handler)
+        client.get("/", claims={"sub": "1", "cognito:username": "ada"})
+
+    assert names == ["ada"]

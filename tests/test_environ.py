@@ -84,10 +84,11 @@ class TestHeaderValues:
 
     def test_multi_value_single_item_of_wrong_type(self) -> None:
         event = {"httpMethod": "GET", "path": "/", "multiValueHeaders": {"X-A": [1]}}
-        with pytest.raises(
-            InvalidEventError, match="Header 'X-A' has a value of type int"
-        ):
+        with pytest.raises(InvalidEventError) as excinfo:
             self.run(event)
+        assert str(excinfo.value) == (
+            "Header 'X-A' has a value of type int, expected a string: 1"
+        )
 
     def test_edge_entries_not_a_list(self) -> None:
         event = load_event("aws-lambda-java-libs/cloudfront_event.json")
@@ -176,6 +177,7 @@ class TestBase64Bodies:
     def test_anything_else_is_refused(self, text: str) -> None:
         with pytest.raises(InvalidEventError) as excinfo:
             self.run(text)
+        # The rest of the message is binascii's, which varies by Python version.
         assert str(excinfo.value).startswith(
             "The body is marked as base64 but does not decode: "
         )

@@ -155,8 +155,9 @@ class TestFilters:
         record = load_other_event("powertools-python/dynamoStreamEvent.json")[
             "Records"
         ][0]
-        with pytest.raises(ValueError, match=r"^'eventsource_arn' is not an ARN$"):
+        with pytest.raises(ValueError) as excinfo:
             FILTERS["dynamodb"]["table"](record, "Orders")
+        assert str(excinfo.value) == "'eventsource_arn' is not an ARN"
 
     def test_stream_arn_without_a_name_is_malformed(self) -> None:
         record = {"eventSourceARN": "arn:aws:kinesis:us-east-2:123456789012:stream"}
@@ -188,8 +189,9 @@ class TestFilters:
         assert FILTERS["schedule"]["rule"](event, "nightly") is False
 
     def test_schedule_resources_must_be_a_list(self) -> None:
-        with pytest.raises(TypeError, match=r"^resources must be a list, got 'x'$"):
+        with pytest.raises(TypeError) as excinfo:
             FILTERS["schedule"]["rule"]({**SCHEDULED, "resources": "x"}, "nightly")
+        assert str(excinfo.value) == "resources must be a list, got 'x'"
 
     def test_invoke_key(self) -> None:
         assert FILTERS["invoke"]["key"]({"manage": []}, "manage") is True

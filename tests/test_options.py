@@ -57,7 +57,8 @@ def test_unknown_option() -> None:
             "Unknown option 'binary'.",
             "Valid options are: binary_support, non_binary_content_type_prefixes, "
             "script_name, non_http_handler, catch_exceptions, failure_status_codes, "
-            "access_log, trusted_proxies.",
+            "access_log, trusted_proxies, remote_user, remote_user_claim, "
+            "alb_authenticates.",
             TypeError,
         )
     ]
@@ -71,11 +72,34 @@ def test_prefix_of_wrong_type() -> None:
 
 
 @pytest.mark.parametrize(
-    ("value", "kind"), [(5, TypeError), ("/api/", ValueError), ("api", ValueError)]
+    ("value", "message", "hint", "kind"),
+    [
+        (
+            5,
+            "script_name must be None, 'auto' or a path string, not 5.",
+            "Use 'auto' for the API Gateway stage, or a base path such as '/api'.",
+            TypeError,
+        ),
+        (
+            "/api/",
+            "script_name '/api/' must start with '/' and not end with '/'.",
+            "Write the base path as '/api', or use 'auto' for the stage.",
+            ValueError,
+        ),
+        (
+            "api",
+            "script_name 'api' must start with '/' and not end with '/'.",
+            "Write the base path as '/api', or use 'auto' for the stage.",
+            ValueError,
+        ),
+    ],
 )
-def test_script_name_problems(value: object, kind: type[Exception]) -> None:
-    [problem] = find_option_problems({"script_name": value})
-    assert problem.kind is kind
+def test_script_name_problems(
+    value: object, message: str, hint: str, kind: type[Exception]
+) -> None:
+    assert find_option_problems({"script_name": value}) == [
+        OptionProblem("script_name", message, hint, kind)
+    ]
 
 
 def test_build_options_keeps_prefix_order() -> None:
@@ -104,7 +128,7 @@ def warm_up(event: object, context: object) -> str:
         (
             {"non_http_handler": "tests.no_such_module:handler"},
             "non_http_handler: Cannot import 'tests.no_such_module' from "
-            "'tests.no_such_module:handler': No module named 'tests.no_such_module'",
+            "'tests.no_such_module:handler': No module named 'tests.no_such_module'.",
             ValueError,
         ),
         (
@@ -192,15 +216,104 @@ class TestOptionsObject:
         assert Options() != OptionProblem("a", "b", "c", TypeError)
 
     def test_repr(self) -> None:
-        assert repr(Options(trusted_proxies=2)).startswith(
+        assert repr(Options(trusted_proxies=2)) == (
             "Options(binary_support=None, non_binary_content_type_prefixes=('text/', "
+            "'application/json', 'application/problem+json', "
+            "'application/vnd.api+json'), script_name=None, non_http_handler=None, "
+            "catch_exceptions=False, failure_status_codes=frozenset(), "
+            "access_log=None, trusted_proxies=2, remote_user=False, "
+            "remote_user_claim='sub', alb_authenticates=False)"
         )
-        assert repr(Options()).endswith("access_log=None, trusted_proxies=0)")
 
 
 def test_read_options_gives_every_problem_and_the_valid_options() -> None:
-    options, problems = read_options(
+    assert read_options(
         {"trusted_proxies": 2, "access_log": "xml", "binary_support": "yes"}
+    ) == (
+        Options(trusted_proxies=2),
+        [
+            OptionProblem(
+                "access_log",
+                "access_log must be None, 'text' or 'json', not 'xml'.",
+                "Use 'json' for CloudWatch Logs Insights, 'text' for people.",
+                ValueError,
+            ),
+            OptionProblem(
+                "binary_support",
+                "binary_support must be True, False or None, not 'yes'.",
+                "Use None to keep the default for each event format.",
+                TypeError,
+            ),
+        ],
     )
-    assert options == Options(trusted_proxies=2)
-    assert [problem.option for problem in problems] == ["access_log", "binary_support"]
+
+
+class TestRemoteUserOptions:
+    def test_defaults(self) -> None:
+        options = Options()
+
+        assert (
+            options.remote_user,
+            options.remote_user_claim,
+            options.alb_authenticates,
+        ) == (False, "sub", False)
+
+    @pytest.mark.parametrize(
+        ("values", "problem"),
+        [
+            (
+                {"remote_user": "yes"},
+                OptionProblem(
+                    "remote_user",
+                    "remote_user must be True or False, not 'yes'.",
+                    "Set remote_user to True or False.",
+                    TypeError,
+                ),
+            ),
+            (
+                {"alb_authenticates": 1},
+                OptionProblem(
+                    "alb_authenticates",
+                    "alb_authenticates must be True or False, not 1.",
+                    "Set alb_authenticates to True or False.",
+                    TypeError,
+                ),
+            ),
+            (
+                {"remote_user_claim": ["sub"]},
+                OptionProblem(
+                    "remote_user_claim",
+                    "remote_user_claim must be the name of a claim, not ['sub'].",
+                    "Name the claim that holds the user name, e.g. 'sub' or 'email'.",
+                    TypeError,
+                ),
+            ),
+            (
+                {"remote_user_claim": ""},
+                OptionProblem(
+                    "remote_user_claim",
+                    "remote_user_claim must not be empty.",
+                    "Name the claim that holds the user name, e.g. 'sub' or 'email'.",
+                    ValueError,
+                ),
+            ),
+        ],
+    )
+    def test_problems(self, values: dict[str, object], problem: OptionProblem) -> None:
+        assert find_option_problems(values) == [problem]
+
+    def test_valid_values(self) -> None:
+        assert read_options(
+            {
+                "remote_user": True,
+                "remote_user_claim": "cognito:username",
+                "alb_authenticates": True,
+            }
+        ) == (
+            Options(
+                remote_user=True,
+                remote_user_claim="cognito:username",
+                alb_authenticates=True,
+            ),
+            [],
+        )

@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import quote
 from urllib.parse import unquote_to_bytes
 
+import pytest
 from hypothesis import HealthCheck
 from hypothesis import given
 from hypothesis import settings
@@ -17,6 +18,7 @@ from hypothesis import strategies as st
 
 from apig_wsgi import InvalidEventError
 from apig_wsgi import make_lambda_handler
+from apig_wsgi.handler import LambdaHandler
 from tests.utils import FRONT_SAMPLES
 from tests.utils import front_event
 from tests.utils import load_event
@@ -59,8 +61,16 @@ def body_echo_app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
     return [body]
 
 
-binary_handler = make_lambda_handler(body_echo_app, binary_support=True)
-echo_handler = make_lambda_handler(validated_echo_app)
+# Module-scoped: Hypothesis refuses function-scoped fixtures, which are not
+# made again for each example it tries.
+@pytest.fixture(scope="module")
+def binary_handler() -> LambdaHandler:
+    return make_lambda_handler(body_echo_app, binary_support=True)
+
+
+@pytest.fixture(scope="module")
+def echo_handler() -> LambdaHandler:
+    return make_lambda_handler(validated_echo_app)
 
 
 def decoded_body(result: dict[str, Any]) -> bytes:
@@ -71,7 +81,9 @@ def decoded_body(result: dict[str, Any]) -> bytes:
 
 
 @given(name=formats, body=st.binary(max_size=4096))
-def test_binary_body_round_trips(name: str, body: bytes) -> None:
+def test_binary_body_round_trips(
+    binary_handler: LambdaHandler, name: str, body: bytes
+) -> None:
     assert decoded_body(binary_handler(with_body(name, body), None)) == body
 
 
@@ -83,7 +95,9 @@ header_values = st.text(
 
 
 @given(name=header_names, value=header_values)
-def test_header_arrives_as_latin_1_of_utf_8(name: str, value: str) -> None:
+def test_header_arrives_as_latin_1_of_utf_8(
+    echo_handler: LambdaHandler, name: str, value: str
+) -> None:
     event = copy.deepcopy(EVENTS["http-v2"])
     event["headers"] = {name.lower(): value}
     environ = json.loads(echo_handler(event, None)["body"])
@@ -92,7 +106,9 @@ def test_header_arrives_as_latin_1_of_utf_8(name: str, value: str) -> None:
 
 
 @given(path=st.text(max_size=40))
-def test_percent_encoded_path_is_decoded(path: str) -> None:
+def test_percent_encoded_path_is_decoded(
+    echo_handler: LambdaHandler, path: str
+) -> None:
     raw_path = "/" + quote(path, safe="/")
     event = copy.deepcopy(EVENTS["http-v2"])
     event["rawPath"] = raw_path
@@ -105,7 +121,9 @@ def test_percent_encoded_path_is_decoded(path: str) -> None:
         st.text(min_size=1, max_size=10), st.lists(st.text(max_size=10), max_size=3)
     )
 )
-def test_rest_query_is_encoded_once(params: dict[str, list[str]]) -> None:
+def test_rest_query_is_encoded_once(
+    echo_handler: LambdaHandler, params: dict[str, list[str]]
+) -> None:
     from urllib.parse import parse_qs
 
     event = copy.deepcopy(EVENTS["rest"])

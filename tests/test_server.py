@@ -25,8 +25,8 @@ from apig_wsgi.testing.client import LambdaContext
 from apig_wsgi.testing.events import FORMATS
 from apig_wsgi.testing.responses import decode_result
 from tests.testing.apps import BINARY
-from tests.testing.apps import handler
 from tests.testing.apps import huge_handler
+from tests.testing.apps import lambda_handler as echo_handler
 from tests.testing.apps import malformed_handler
 from tests.testing.apps import raw_base64_handler
 from tests.testing.apps import reflecting_handler
@@ -34,8 +34,8 @@ from tests.testing.corpus import front
 
 
 @contextmanager
-def running(lambda_handler: Any = handler, **kwargs: Any) -> Iterator[LocalServer]:
-    server = LocalServer(("127.0.0.1", 0), lambda_handler, **kwargs)
+def running(handler: Any = echo_handler, **kwargs: Any) -> Iterator[LocalServer]:
+    server = LocalServer(("127.0.0.1", 0), handler, **kwargs)
     thread = threading.Thread(target=server.serve_forever, args=(0.01,))
     thread.start()
     try:
@@ -181,7 +181,10 @@ def test_request_over_lambda_limit_is_refused(
             urlopen(request)
     assert excinfo.value.code == status
     excinfo.value.close()
-    assert f"The {format} integration refuses: the request is " in caplog.text
+    # The size counts the event, whose Host header holds the server's port.
+    [message] = [record.getMessage() for record in caplog.records]
+    assert message.startswith(f"The {format} integration refuses: the request is ")
+    assert message.endswith(" bytes, over the limit of 6291456 bytes.")
 
 
 def test_malformed_result_is_502(caplog: pytest.LogCaptureFixture) -> None:
@@ -191,18 +194,18 @@ def test_malformed_result_is_502(caplog: pytest.LogCaptureFixture) -> None:
         assert excinfo.value.code == 502
         assert excinfo.value.read() == b'{"message": "Internal server error"}'
         excinfo.value.close()
-    assert (
+    assert [record.getMessage() for record in caplog.records] == [
         "The rest integration would answer 502: statusCode must be an HTTP status "
-        "code, not 'twelve'." in caplog.text
-    )
+        "code, not 'twelve'."
+    ]
 
 
 @pytest.mark.parametrize(
     ("format", "status", "reason"),
     [
-        ("rest", 502, "over the Lambda limit of 6291456 bytes"),
-        ("http-v2", 500, "over the Lambda limit of 6291456 bytes"),
-        ("alb", 502, "over the ALB limit of 1048576 bytes"),
+        ("rest", 502, "7340089 bytes, over the Lambda limit of 6291456 bytes"),
+        ("http-v2", 500, "7340089 bytes, over the Lambda limit of 6291456 bytes"),
+        ("alb", 502, "2097209 bytes, over the ALB limit of 1048576 bytes"),
     ],
 )
 def test_oversized_result_fails_like_aws(
@@ -214,7 +217,9 @@ def test_oversized_result_fails_like_aws(
             urlopen(server.url + f"?size={size}")
         assert excinfo.value.code == status
         excinfo.value.close()
-    assert reason in caplog.text
+    assert [record.getMessage() for record in caplog.records] == [
+        f"The {format} integration would answer {status}: the response is {reason}."
+    ]
 
 
 def test_handler_exception_is_502_and_logged(caplog: pytest.LogCaptureFixture) -> None:
@@ -223,8 +228,10 @@ def test_handler_exception_is_502_and_logged(caplog: pytest.LogCaptureFixture) -
             urlopen(server.url + "error")
         assert excinfo.value.code == 502
         excinfo.value.close()
-    assert "The Lambda handler raised an exception." in caplog.text
-    assert "RuntimeError: the app failed" in caplog.text
+    assert [
+        (record.getMessage(), record.exc_info and str(record.exc_info[1]))
+        for record in caplog.records
+    ] == [("The Lambda handler raised an exception.", "the app failed")]
 
 
 def test_concurrent_requests() -> None:
@@ -503,7 +510,7 @@ def test_kept_alive_connection_is_closed_when_idle() -> None:
 
 
 def test_read_timeout_default() -> None:
-    server = LocalServer(("127.0.0.1", 0), handler)
+    server = LocalServer(("127.0.0.1", 0), echo_handler)
     server.server_close()
     assert server.read_timeout == DEFAULT_READ_TIMEOUT == 60.0
 
@@ -511,7 +518,7 @@ def test_read_timeout_default() -> None:
 @pytest.mark.parametrize("value", [0, -1.0, math.nan, math.inf])
 def test_read_timeout_must_be_positive(value: float) -> None:
     with pytest.raises(ValueError) as excinfo:
-        LocalServer(("127.0.0.1", 0), handler, read_timeout=value)
+        LocalServer(("127.0.0.1", 0), echo_handler, read_timeout=value)
     assert str(excinfo.value) == (
         f"read_timeout must be a positive number of seconds, not {value!r}."
     )
@@ -520,7 +527,7 @@ def test_read_timeout_must_be_positive(value: float) -> None:
 @pytest.mark.parametrize("value", ["5", True, None])
 def test_read_timeout_must_be_a_number(value: Any) -> None:
     with pytest.raises(TypeError) as excinfo:
-        LocalServer(("127.0.0.1", 0), handler, read_timeout=value)
+        LocalServer(("127.0.0.1", 0), echo_handler, read_timeout=value)
     assert str(excinfo.value) == (
         f"read_timeout must be a number of seconds, not {value!r}."
     )
@@ -605,7 +612,7 @@ def test_raw_non_ascii_request_bytes(format: str) -> None:
 
     def recording_handler(event: dict[str, Any], context: Any) -> Any:
         events.append(event)
-        return handler(event, context)
+        return echo_handler(event, context)
 
     with running(recording_handler, format=format) as server:
         answer = raw_exchange(
@@ -631,7 +638,7 @@ def test_raw_non_ascii_request_bytes(format: str) -> None:
     assert echo["headers"]["HTTP_X_LATIN"] == native("caf\ufffd")
     assert echo["headers"]["HTTP_COOKIE"] == native("a=ü")
     # The app saw what the real handler makes of that event.
-    direct = decode_result(handler(event, LambdaContext()), format).json()
+    direct = decode_result(echo_handler(event, LambdaContext()), format).json()
     assert echo == direct
 
 
@@ -662,14 +669,14 @@ def test_one_log_line_per_request(caplog: pytest.LogCaptureFixture) -> None:
 
 def test_unknown_format_is_refused() -> None:
     with pytest.raises(ValueError, match=r"^Unknown event format 'soap', expected"):
-        LocalServer(("127.0.0.1", 0), handler, format="soap")
+        LocalServer(("127.0.0.1", 0), echo_handler, format="soap")
 
 
 def test_stage_for_a_format_without_stages_is_refused() -> None:
     with pytest.raises(
         ValueError, match=r"^Format 'alb' has no stages, got stage 'v1'\.$"
     ):
-        LocalServer(("127.0.0.1", 0), handler, format="alb", stage="v1")
+        LocalServer(("127.0.0.1", 0), echo_handler, format="alb", stage="v1")
 
 
 def test_url() -> None:
@@ -810,3 +817,36 @@ class TestStreaming:
             assert response.getheader("Content-Length") == "22"
             assert response.read() == b"data: one\n\ndata: two\n\n"
             connection.close()
+
+
+@pytest.mark.parametrize(
+    ("caller", "name"),
+    [
+        ({"claims": {"sub": "alice"}}, b"'alice'"),
+        ({"iam": "arn:aws:iam::1:user/bob"}, b"'arn:aws:iam::1:user/bob'"),
+        ({"authorizer": {"lambda": {"sub": "carol"}}}, b"'carol'"),
+        ({}, b"None"),
+    ],
+)
+def test_every_request_comes_from_the_caller(
+    caller: dict[str, Any], name: bytes
+) -> None:
+    from apig_wsgi import make_lambda_handler
+    from tests.testing.apps import whoami
+
+    handler = make_lambda_handler(whoami, remote_user=True)
+    with running(handler, **caller) as server:
+        assert fetch(server.url) == name
+        assert fetch(server.url + "again") == name
+
+
+def test_caller_the_format_lacks_fails_at_start() -> None:
+    with pytest.raises(ValueError) as excinfo:
+        LocalServer(
+            ("127.0.0.1", 0), echo_handler, format="alb", iam="arn:aws:iam::1:u"
+        )
+
+    assert str(excinfo.value) == (
+        "Format 'alb' cannot carry iam; the formats that do: rest, http-v1, "
+        "http-v2, function-url, lattice-v2."
+    )

@@ -138,3 +138,54 @@ def environ_seen(
         body = base64.b64decode(body)
     environ: dict[str, Any] = json.loads(body)
     return environ
+
+
+# What build_event draws afresh for every event: request ids, times, trace ids.
+VARYING_KEYS = frozenset(
+    {
+        "extendedRequestId",
+        "requestId",
+        "requestTime",
+        "requestTimeEpoch",
+        "resourceId",
+        "time",
+        "timeEpoch",
+        "X-Amzn-Trace-Id",
+        "x-amzn-trace-id",
+        "HTTP_X_AMZN_TRACE_ID",
+    }
+)
+VARIES = "<varies>"
+
+
+def stable(value: Any, keys: frozenset[str] = VARYING_KEYS) -> Any:
+    """``value`` with the value of each of ``keys``, at any depth, as VARIES.
+
+    Built events and what apps echo of them can then be compared whole.
+    """
+    if isinstance(value, dict):
+        return {
+            key: VARIES if key in keys else stable(item, keys)
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [stable(item, keys) for item in value]
+    return value
+
+
+def apig_environ(
+    event: dict[str, Any], context: Any = None, **options: Any
+) -> dict[str, Any]:
+    """The ``apig_wsgi.*`` environ keys an app sees for ``event``."""
+    from apig_wsgi import make_lambda_handler
+
+    seen: list[dict[str, Any]] = []
+
+    def app(environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
+        seen.append({k: v for k, v in environ.items() if k.startswith("apig_wsgi.")})
+        start_response("204 No Content", [])
+        return []
+
+    make_lambda_handler(app, **options)(event, context)
+    [keys] = seen
+    return keys

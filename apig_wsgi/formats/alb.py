@@ -14,7 +14,10 @@ from apig_wsgi.environ import set_server
 from apig_wsgi.environ import string
 from apig_wsgi.environ import to_wsgi_str
 from apig_wsgi.formats.base import EventFormat
+from apig_wsgi.identity import claimed_identity
 from apig_wsgi.limits import ALB_RESPONSE_LIMIT
+from apig_wsgi.log import logger
+from apig_wsgi.options import Options
 from apig_wsgi.response import BufferedResponse
 from apig_wsgi.results import multi_value_headers
 from apig_wsgi.results import single_value_headers
@@ -26,6 +29,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from apig_wsgi.formats.base import Result
+    from apig_wsgi.identity import Identity
 
 
 def query_value(value: object) -> str:
@@ -40,6 +44,37 @@ class AlbFormat(EventFormat):
     @classmethod
     def recognises(cls, event: dict[str, Any], request_context: dict[str, Any]) -> bool:
         return "elb" in request_context
+
+    def __init__(self, options: Options) -> None:
+        super().__init__(options)
+        # A listener that does not authenticate passes on the x-amzn-oidc-*
+        # headers a client sends, so they name nobody unless the user says
+        # that every rule forwarding here authenticates.
+        if not options.alb_authenticates:
+            self.identity_claim = None
+
+    @classmethod
+    def identity(
+        cls,
+        request_context: dict[str, Any] | None,
+        environ: dict[str, Any],
+        claim: str,
+    ) -> Identity | None:
+        """``claim`` of the user claims the listener's authentication passed on.
+
+        Call it only for listeners that authenticate (the ``alb_authenticates``
+        option): others pass on the headers a client sends.
+        """
+        data = environ.get("HTTP_X_AMZN_OIDC_DATA")
+        if data is None:
+            return None
+        claims = oidc_claims(data)
+        if claims is None:
+            logger(__name__).warning(
+                "The x-amzn-oidc-data header is not a JWT with JSON claims, so "
+                "REMOTE_USER is not set."
+            )
+        return claimed_identity(claims, claim, "alb")
 
     def environ(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
         environ = self.new_environ(event, context)
@@ -115,3 +150,27 @@ class AlbFormat(EventFormat):
 
     def response_limit(self, environ: dict[str, Any]) -> int:
         return ALB_RESPONSE_LIMIT
+
+
+def oidc_claims(token: str) -> dict[str, Any] | None:
+    """The payload of the ALB's ``x-amzn-oidc-data`` JWT, not verified.
+
+    ALB pads its base64url segments, which JWT libraries refuse:
+    https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-authenticate-users.html
+    """
+    # Imported here: only listeners that authenticate need them.
+    import base64
+    import binascii
+    import json
+
+    parts = token.split(".")
+    if len(parts) != 3:
+        return None
+    payload = parts[1].rstrip("=")
+    try:
+        claims = json.loads(
+            base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+        )
+    except (binascii.Error, ValueError):
+        return None
+    return claims if isinstance(claims, dict) else None

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from typing import Any
     from typing import ClassVar
 
+    from apig_wsgi.identity import Identity
 
 if TYPE_CHECKING:
     Result = tuple[dict[str, Any], str, bool]
@@ -79,6 +80,20 @@ class EventFormat:
         return None
 
     @classmethod
+    def identity(
+        cls,
+        request_context: dict[str, Any] | None,
+        environ: dict[str, Any],
+        claim: str,
+    ) -> Identity | None:
+        """The caller that AWS verified, or None; ``claim`` names users in claims.
+
+        Never read from what the client controls: ``environ`` serves the
+        fronts that put the identity in headers of their own.
+        """
+        return None
+
+    @classmethod
     def prelude(
         cls, status_code: int, headers: list[tuple[str, str]]
     ) -> dict[str, Any]:
@@ -101,6 +116,10 @@ class EventFormat:
             "" if self.auto_script_name else to_wsgi_str(options.script_name or "")
         )
         self.base_environ = {**BASE_ENVIRON, environ_keys.EVENT_FORMAT: self.name}
+        # The claim that names users, when the identity is wanted at all.
+        self.identity_claim: str | None = (
+            options.remote_user_claim if options.remote_user else None
+        )
 
     def new_environ(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
         environ = self.base_environ.copy()
@@ -109,6 +128,16 @@ class EventFormat:
         # Looked up per request, so that redirect_stderr and capsys see it.
         environ["wsgi.errors"] = sys.stderr
         return environ
+
+    def set_identity(self, environ: dict[str, Any], claim: str) -> None:
+        """Set ``REMOTE_USER`` and ``apig_wsgi.identity`` for a verified caller."""
+        identity = self.identity(
+            environ.get(environ_keys.REQUEST_CONTEXT), environ, claim
+        )
+        if identity is not None:
+            # PEP 3333's form: the name's UTF-8 bytes as latin-1 characters.
+            environ["REMOTE_USER"] = to_wsgi_str(identity.name)
+            environ[environ_keys.IDENTITY] = identity
 
     def set_script_name(
         self, environ: dict[str, Any], stage_prefix: str, stage_in_path: bool

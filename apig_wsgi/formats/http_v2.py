@@ -19,6 +19,8 @@ from apig_wsgi.environ import to_wsgi_str
 from apig_wsgi.errors import InvalidEventError
 from apig_wsgi.formats.base import EventFormat
 from apig_wsgi.formats.base import string_at
+from apig_wsgi.identity import claimed_identity
+from apig_wsgi.identity import iam_identity
 from apig_wsgi.response import BufferedResponse
 
 # typing is imported only by type checkers: importing it would double the
@@ -28,6 +30,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from apig_wsgi.formats.base import Result
+    from apig_wsgi.identity import Identity
 
 
 def payload_2_front(
@@ -137,6 +140,37 @@ class HttpV2Format(EventFormat):
             if isinstance(found, dict) and found:
                 return found
         return None
+
+    @classmethod
+    def identity(
+        cls,
+        request_context: dict[str, Any] | None,
+        environ: dict[str, Any],
+        claim: str,
+    ) -> Identity | None:
+        """``claim`` of a Lambda authorizer's context or JWT claims, or IAM."""
+        authorizer = (request_context or {}).get("authorizer")
+        if not isinstance(authorizer, dict):
+            return None
+        context = authorizer.get("lambda")
+        if isinstance(context, dict):
+            return claimed_identity(context, claim, "lambda")
+        jwt = authorizer.get("jwt")
+        if isinstance(jwt, dict):
+            return claimed_identity(jwt.get("claims"), claim, "jwt")
+        iam = authorizer.get("iam")
+        if not isinstance(iam, dict):
+            return None
+        pool = iam.get("cognitoIdentity")
+        if not isinstance(pool, dict):
+            return iam_identity(iam, iam.get("userArn"), None, False)
+        amr = pool.get("amr")
+        return iam_identity(
+            iam,
+            iam.get("userArn"),
+            pool.get("identityId"),
+            isinstance(amr, list) and "authenticated" in amr,
+        )
 
 
 class FunctionUrlFormat(HttpV2Format):

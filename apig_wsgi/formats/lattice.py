@@ -16,6 +16,7 @@ from apig_wsgi.environ import string
 from apig_wsgi.environ import to_wsgi_str
 from apig_wsgi.errors import InvalidEventError
 from apig_wsgi.formats.base import EventFormat
+from apig_wsgi.identity import named_identity
 from apig_wsgi.response import BufferedResponse
 from apig_wsgi.results import single_value_headers
 
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from apig_wsgi.formats.base import Result
+    from apig_wsgi.identity import Identity
 
 
 class LatticeV2Format(EventFormat):
@@ -55,6 +57,19 @@ class LatticeV2Format(EventFormat):
         if isinstance(identity, dict) and identity.get("type") == "AWS_IAM":
             return identity
         return None
+
+    @classmethod
+    def identity(
+        cls,
+        request_context: dict[str, Any] | None,
+        environ: dict[str, Any],
+        claim: str,
+    ) -> Identity | None:
+        """The principal that signed the request, when the service uses IAM auth."""
+        identity = cls.authorizer(request_context)
+        if identity is None:
+            return None
+        return named_identity(identity.get("principal"), "iam", identity, "principal")
 
     def environ(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
         environ = self.new_environ(event, context)

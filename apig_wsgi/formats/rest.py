@@ -18,6 +18,9 @@ from apig_wsgi.environ import set_server
 from apig_wsgi.environ import string
 from apig_wsgi.formats.base import EventFormat
 from apig_wsgi.formats.base import string_at
+from apig_wsgi.identity import claimed_identity
+from apig_wsgi.identity import iam_identity
+from apig_wsgi.identity import named_identity
 from apig_wsgi.response import BufferedResponse
 from apig_wsgi.results import multi_value_headers
 
@@ -28,6 +31,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from apig_wsgi.formats.base import Result
+    from apig_wsgi.identity import Identity
 
 # A Cognito user pool authorizer sets only these keys; any other key means
 # the authorizer is a Lambda function and the dict is its context.
@@ -49,6 +53,8 @@ class RestFormat(EventFormat):
     binary_by_default = False
     # A REST API decodes base64 only for its binaryMediaTypes.
     front_decodes_base64 = False
+    # What verifies the tokens whose claims the authorizer passes on.
+    claims_source = "cognito"
 
     @classmethod
     def recognises(cls, event: dict[str, Any], request_context: dict[str, Any]) -> bool:
@@ -173,11 +179,55 @@ class RestFormat(EventFormat):
             return claims if isinstance(claims, dict) and claims else None
         return present
 
+    @classmethod
+    def identity(
+        cls,
+        request_context: dict[str, Any] | None,
+        environ: dict[str, Any],
+        claim: str,
+    ) -> Identity | None:
+        """The Cognito or JWT claims, a Lambda authorizer's principal, or IAM."""
+        request_context = request_context or {}
+        authorizer = request_context.get("authorizer")
+        if isinstance(authorizer, dict):
+            present = {
+                key: value for key, value in authorizer.items() if value is not None
+            }
+            if not present.keys() <= COGNITO_KEYS:
+                return lambda_identity(present, claim)
+            if present:
+                return claimed_identity(present.get("claims"), claim, cls.claims_source)
+        identity = request_context.get("identity")
+        if not isinstance(identity, dict):
+            return None
+        return iam_identity(
+            identity,
+            identity.get("userArn"),
+            identity.get("cognitoIdentityId"),
+            identity.get("cognitoAuthenticationType") == "authenticated",
+        )
+
+
+def lambda_identity(authorizer: dict[str, Any], claim: str) -> Identity | None:
+    """A Lambda authorizer's principalId, else ``claim`` in its context.
+
+    HTTP APIs with payload 1.0 and simple responses send no principalId.
+    """
+    if "principalId" in authorizer:
+        return named_identity(
+            authorizer["principalId"], "lambda", authorizer, "principalId"
+        )
+    context = authorizer.get("lambda")
+    return claimed_identity(
+        context if isinstance(context, dict) else authorizer, claim, "lambda"
+    )
+
 
 class HttpV1Format(RestFormat):
     name = "http-v1"
     # HTTP APIs decode every base64 body, whatever its type.
     front_decodes_base64 = True
+    claims_source = "jwt"
 
     @classmethod
     def recognises(cls, event: dict[str, Any], request_context: dict[str, Any]) -> bool:

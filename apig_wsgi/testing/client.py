@@ -85,8 +85,13 @@ class Client:
         json: Any = None,
         authorizer: Mapping[str, Any] | None = None,
         claims: Mapping[str, Any] | None = None,
+        iam: str | None = None,
     ) -> Response:
-        """Send one request; ``json`` sets a JSON body and its Content-Type."""
+        """Send one request; ``json`` sets a JSON body and its Content-Type.
+
+        ``authorizer``, ``claims`` and ``iam`` say who is calling, as for
+        ``build_event``.
+        """
         header_list = (
             list(headers.items())
             if isinstance(headers, Mapping)
@@ -109,6 +114,7 @@ class Client:
             source_ip=self.source_ip,
             authorizer=authorizer,
             claims=claims,
+            iam=iam,
             binary_media_types=self.binary_media_types,
             multi_value_headers=self.multi_value_headers,
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import uuid
 from collections.abc import Mapping
 from collections.abc import Sequence
@@ -43,6 +44,22 @@ API_ID = "abcdef1234"
 REGION = "us-east-1"
 # CloudFront passes at most 1 MB of an origin-request body to the function.
 EDGE_BODY_LIMIT = 1024 * 1024
+# AWS's documented example credentials, for the IAM callers of events.
+EXAMPLE_ACCESS_KEY = "AKIAIOSFODNN7EXAMPLE"
+EXAMPLE_USER_ID = "AIDACKCEVSQ6C2EXAMPLE"
+
+# The fronts whose events can carry each kind of identity.
+IDENTITY_FORMATS: dict[str, tuple[str, ...]] = {
+    "authorizer": ("rest", "http-v1", "http-v2", "function-url"),
+    "claims": ("rest", "http-v1", "http-v2", "alb"),
+    "iam": ("rest", "http-v1", "http-v2", "function-url", "lattice-v2"),
+}
+# The headers an ALB listener that authenticates sets, replacing the client's.
+ALB_OIDC_HEADERS = (
+    "x-amzn-oidc-accesstoken",
+    "x-amzn-oidc-identity",
+    "x-amzn-oidc-data",
+)
 
 Query = Union[str, Mapping[str, Union[str, Sequence[str]]], Sequence[tuple[str, str]]]
 Headers = Union[Mapping[str, str], Sequence[tuple[str, str]]]
@@ -62,6 +79,7 @@ class _Request:
     source_ip: str
     authorizer: Mapping[str, Any] | None
     claims: Mapping[str, Any] | None
+    iam: str | None
     binary_media_types: tuple[str, ...]
     multi_value_headers: bool
 
@@ -91,6 +109,7 @@ def build_event(
     source_ip: str = DEFAULT_SOURCE_IP,
     authorizer: Mapping[str, Any] | None = None,
     claims: Mapping[str, Any] | None = None,
+    iam: str | None = None,
     binary_media_types: Sequence[str] = (),
     multi_value_headers: bool = False,
     scheme: str = "https",
@@ -101,7 +120,10 @@ def build_event(
     ``?query`` and non-ASCII characters, which are percent-encoded as UTF-8.
     ``binary_media_types`` plays the REST API setting of that name, and
     ``multi_value_headers`` the ALB target group attribute
-    ``lambda.multi_value_headers.enabled``.
+    ``lambda.multi_value_headers.enabled``. At most one of ``authorizer``
+    (``requestContext.authorizer`` as given), ``claims`` (of a Cognito or JWT
+    authorizer, or of an ALB listener that authenticates) and ``iam`` (the ARN
+    of an IAM caller) says who is calling.
     """
     builder = _BUILDERS.get(format)
     if builder is None:
@@ -130,15 +152,7 @@ def build_event(
             "multi_value_headers is a setting of ALB target groups, not of "
             f"{format!r} events."
         )
-    if authorizer is not None and claims is not None:
-        raise ValueError("Pass authorizer or claims, not both.")
-    if (authorizer is not None or claims is not None) and format not in (
-        *DEFAULT_STAGES,
-        "function-url",
-    ):
-        raise ValueError(f"Format {format!r} has no authorizer.")
-    if claims is not None and format == "function-url":
-        raise ValueError("Function URLs have IAM authorization only, not claims.")
+    _check_identity(format, authorizer=authorizer, claims=claims, iam=iam)
     header_list = _header_list(headers)
     if cookies:
         header_list.append(
@@ -158,10 +172,34 @@ def build_event(
         source_ip=source_ip,
         authorizer=authorizer,
         claims=claims,
+        iam=iam,
         binary_media_types=tuple(binary_media_types),
         multi_value_headers=multi_value_headers,
     )
     return builder(request, scheme)
+
+
+def _check_identity(format: str, **identities: object) -> None:
+    given = [name for name, value in identities.items() if value is not None]
+    if len(given) > 1:
+        raise ValueError(
+            f"Pass one of authorizer, claims and iam, not {' and '.join(given)}."
+        )
+    for name in given:
+        if format not in IDENTITY_FORMATS[name]:
+            raise ValueError(
+                f"Format {format!r} cannot carry {name}; the formats that do: "
+                f"{', '.join(IDENTITY_FORMATS[name])}."
+            )
+    iam = identities["iam"]
+    if iam is not None and (not isinstance(iam, str) or not iam.startswith("arn:")):
+        raise ValueError(f"iam must be the caller's ARN, 'arn:...', not {iam!r}.")
+
+
+def _account_of(arn: str) -> str:
+    """The account id in ``arn``, or the builders' account."""
+    parts = arn.split(":")
+    return parts[4] if len(parts) > 5 and parts[4].isdigit() else ACCOUNT_ID
 
 
 def detect_format(event: Mapping[str, Any]) -> str:
@@ -358,6 +396,14 @@ def _build_rest(
     }
     if authorizer:
         event["requestContext"]["authorizer"] = authorizer
+    if request.iam is not None:
+        event["requestContext"]["identity"].update(
+            accessKey=EXAMPLE_ACCESS_KEY,
+            accountId=_account_of(request.iam),
+            caller=EXAMPLE_USER_ID,
+            user=EXAMPLE_USER_ID,
+            userArn=request.iam,
+        )
     if version is not None:
         event = {"version": version, **event}
     return event
@@ -413,6 +459,18 @@ def _build_v2(
         }
     elif request.authorizer is not None:
         context["authorizer"] = dict(request.authorizer)
+    elif request.iam is not None:
+        context["authorizer"] = {
+            "iam": {
+                "accessKey": EXAMPLE_ACCESS_KEY,
+                "accountId": _account_of(request.iam),
+                "callerId": EXAMPLE_USER_ID,
+                "cognitoIdentity": None,
+                "principalOrgId": None,
+                "userArn": request.iam,
+                "userId": EXAMPLE_USER_ID,
+            }
+        }
     query = _decoded_query(request)
     event: dict[str, Any] = {
         "version": "2.0",
@@ -444,6 +502,10 @@ def _build_url(request: _Request, scheme: str) -> dict[str, Any]:
 def _build_alb(request: _Request, scheme: str) -> dict[str, Any]:
     host = f"my-alb-1234567890.{REGION}.elb.amazonaws.com"
     headers = _with_forwarding(request, host, scheme)
+    if request.claims is not None:
+        headers = [
+            item for item in headers if item[0].lower() not in ALB_OIDC_HEADERS
+        ] + _oidc_headers(request.claims)
     # The ALB passes query values through as received, without decoding them.
     query = _raw_query(request)
     body, encoded = _body(request, not _is_textual(request.content_type))
@@ -467,6 +529,33 @@ def _build_alb(request: _Request, scheme: str) -> dict[str, Any]:
     event["body"] = body
     event["isBase64Encoded"] = encoded
     return event
+
+
+def _oidc_headers(claims: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """What an ALB listener that authenticates adds: the claims as a JWT
+    that ALB would sign (this one is not), padded as ALB pads it."""
+    header = {
+        "alg": "ES256",
+        "kid": "00000000-0000-0000-0000-000000000000",
+        "signer": f"arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT_ID}"
+        ":loadbalancer/app/my-alb/0123456789abcdef",
+        "iss": claims.get("iss", "https://idp.example.com"),
+        "client": "local",
+        "exp": int(datetime.now(timezone.utc).timestamp()) + 120,
+    }
+    token = ".".join(
+        base64.urlsafe_b64encode(part).decode("ascii")
+        for part in (
+            json.dumps(header).encode(),
+            json.dumps(dict(claims)).encode(),
+            bytes(64),
+        )
+    )
+    return [
+        ("x-amzn-oidc-accesstoken", "local-access-token"),
+        ("x-amzn-oidc-identity", str(claims.get("sub", ""))),
+        ("x-amzn-oidc-data", token),
+    ]
 
 
 def _lattice_headers(request: _Request) -> list[tuple[str, str]]:
@@ -501,18 +590,24 @@ def _build_lattice(request: _Request, scheme: str) -> dict[str, Any]:
             ":service/svc-0123456789abcdef0",
             "targetGroupArn": f"arn:aws:vpc-lattice:{REGION}:{ACCOUNT_ID}"
             ":targetgroup/tg-0123456789abcdef0",
-            "identity": {
-                "sourceVpcArn": f"arn:aws:ec2:{REGION}:{ACCOUNT_ID}"
-                ":vpc/vpc-0123456789abcdef0",
-                "type": "AWS_IAM",
-                "principal": f"arn:aws:sts::{ACCOUNT_ID}:assumed-role/caller/local",
-                "sessionName": "local",
-                "x509SanDns": "client.example.com",
-            },
+            "identity": _lattice_identity(request.iam),
             "region": REGION,
             "timeEpoch": str(_now()[1] * 1000),
         },
     }
+
+
+def _lattice_identity(iam: str | None) -> dict[str, Any]:
+    identity = {
+        "sourceVpcArn": f"arn:aws:ec2:{REGION}:{ACCOUNT_ID}:vpc/vpc-0123456789abcdef0",
+        "type": "NONE",
+    }
+    if iam is not None:
+        identity.update(type="AWS_IAM", principal=iam)
+        # An assumed role's ARN ends with the session's name.
+        if ":assumed-role/" in iam:
+            identity["sessionName"] = iam.rpartition("/")[2]
+    return identity
 
 
 def _build_lattice_v1(request: _Request, scheme: str) -> dict[str, Any]:

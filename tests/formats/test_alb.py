@@ -8,6 +8,7 @@ import pytest
 
 from apig_wsgi import environ_keys
 from apig_wsgi import make_lambda_handler
+from tests.utils import apig_environ
 from tests.utils import load_event
 from tests.utils import make_app
 from tests.utils import validated_echo_app
@@ -111,18 +112,22 @@ class TestAlbEnviron:
         )
         assert environ["SCRIPT_NAME"] == ""
 
-    def test_multi_value_flag(self) -> None:
-        flags = []
-
-        def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
-            flags.append(environ[environ_keys.MULTI_VALUE_HEADERS])
-            start_response("200 OK", [])
-            return []
-
-        handler = make_lambda_handler(app)
-        handler(load_event("powertools-python/albEvent.json"), None)
-        handler(load_event("powertools-python/albMultiValueHeadersEvent.json"), None)
-        assert flags == [False, True]
+    @pytest.mark.parametrize(
+        ("sample", "multi_value_headers"),
+        [
+            ("powertools-python/albEvent.json", False),
+            ("powertools-python/albMultiValueHeadersEvent.json", True),
+        ],
+    )
+    def test_apig_keys(self, sample: str, multi_value_headers: bool) -> None:
+        event = load_event(sample)
+        assert apig_environ(event) == {
+            environ_keys.FULL_EVENT: event,
+            environ_keys.REQUEST_CONTEXT: event["requestContext"],
+            environ_keys.CONTEXT: None,
+            environ_keys.EVENT_FORMAT: "alb",
+            environ_keys.MULTI_VALUE_HEADERS: multi_value_headers,
+        }
 
 
 class TestAlbResponse:
@@ -141,13 +146,9 @@ class TestAlbResponse:
             "isBase64Encoded": False,
         }
 
-    def test_single_value_response_warns_about_dropped_cookie(
-        self, caplog: pytest.LogCaptureFixture
-    ) -> None:
+    def test_single_value_response_keeps_the_last_cookie(self) -> None:
         event = load_event("powertools-python/albEvent.json")
-        with caplog.at_level(logging.WARNING, logger="apig_wsgi"):
-            result = make_lambda_handler(COOKIE_APP)(event, None)
-        assert result == {
+        assert make_lambda_handler(COOKIE_APP)(event, None) == {
             "statusCode": 200,
             "statusDescription": "200 OK",
             "headers": {
@@ -158,6 +159,13 @@ class TestAlbResponse:
             "body": "ok",
             "isBase64Encoded": False,
         }
+
+    def test_single_value_response_warns_about_dropped_cookie(
+        self, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        event = load_event("powertools-python/albEvent.json")
+        with caplog.at_level(logging.WARNING, logger="apig_wsgi"):
+            make_lambda_handler(COOKIE_APP)(event, None)
         assert [record.getMessage() for record in caplog.records] == [
             "ALB responses carry one Set-Cookie header only: dropped the cookies "
             "'a' and kept the last one. Turn on the target group attribute "

@@ -7,8 +7,10 @@ from typing import Any
 
 import pytest
 
+from apig_wsgi import InvalidEventError
 from apig_wsgi import environ_keys
 from apig_wsgi import make_lambda_handler
+from tests.utils import apig_environ
 from tests.utils import load_event
 from tests.utils import make_app
 from tests.utils import validated_echo_app
@@ -69,17 +71,14 @@ class TestEdgeEnviron:
         }
 
     def test_request_context_is_config(self) -> None:
-        seen = {}
-
-        def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
-            seen.update(environ)
-            start_response("200 OK", [])
-            return []
-
         event = origin_request_event()
-        make_lambda_handler(app)(event, None)
-        assert seen[environ_keys.EVENT_FORMAT] == "edge"
-        assert seen[environ_keys.REQUEST_CONTEXT] is event["Records"][0]["cf"]["config"]
+        assert apig_environ(event) == {
+            environ_keys.FULL_EVENT: event,
+            environ_keys.REQUEST_CONTEXT: event["Records"][0]["cf"]["config"],
+            environ_keys.CONTEXT: None,
+            environ_keys.EVENT_FORMAT: "edge",
+            environ_keys.MULTI_VALUE_HEADERS: True,
+        }
 
     def test_text_body(self) -> None:
         event = origin_request_event()
@@ -110,12 +109,28 @@ class TestEdgeEnviron:
     def test_more_than_one_record(self) -> None:
         event = edge_event()
         event["Records"].append(event["Records"][0])
-        with pytest.raises(ValueError, match="Expected exactly one record"):
+        with pytest.raises(InvalidEventError) as excinfo:
             environ_of(event)
+        assert str(excinfo.value) == (
+            "Expected exactly one record in a Lambda@Edge event, got 2."
+        )
 
     def test_fixed_script_name(self) -> None:
         environ = environ_of(edge_event(), script_name="/test")
         assert (environ["SCRIPT_NAME"], environ["PATH_INFO"]) == ("/test", "")
+
+
+FORBIDDEN_HEADERS_APP = make_app(
+    "200 OK",
+    [
+        ("Content-Type", "text/plain"),
+        ("Connection", "keep-alive"),
+        ("Transfer-Encoding", "chunked"),
+        ("X-Amz-Cf-Pop", "x"),
+        ("Via", "1.1 proxy"),
+    ],
+    b"ok",
+)
 
 
 class TestEdgeResponse:
@@ -147,28 +162,32 @@ class TestEdgeResponse:
 
     def test_binary_body(self) -> None:
         app = make_app("200 OK", [("Content-Type", "image/png")], b"\x89PNG")
-        result = make_lambda_handler(app)(edge_event(), None)
-        assert (result["body"], result["bodyEncoding"]) == ("iVBORw==", "base64")
+        assert make_lambda_handler(app)(edge_event(), None) == {
+            "status": "200",
+            "statusDescription": "OK",
+            "headers": {
+                "content-type": [{"key": "Content-Type", "value": "image/png"}]
+            },
+            "body": "iVBORw==",
+            "bodyEncoding": "base64",
+        }
 
-    def test_forbidden_headers_are_dropped_with_warning(
+    def test_forbidden_headers_are_dropped(self) -> None:
+        assert make_lambda_handler(FORBIDDEN_HEADERS_APP)(edge_event(), None) == {
+            "status": "200",
+            "statusDescription": "OK",
+            "headers": {
+                "content-type": [{"key": "Content-Type", "value": "text/plain"}]
+            },
+            "body": "ok",
+            "bodyEncoding": "text",
+        }
+
+    def test_forbidden_headers_dropped_are_logged(
         self, caplog: pytest.LogCaptureFixture
     ) -> None:
-        app = make_app(
-            "200 OK",
-            [
-                ("Content-Type", "text/plain"),
-                ("Connection", "keep-alive"),
-                ("Transfer-Encoding", "chunked"),
-                ("X-Amz-Cf-Pop", "x"),
-                ("Via", "1.1 proxy"),
-            ],
-            b"ok",
-        )
         with caplog.at_level(logging.WARNING, logger="apig_wsgi"):
-            result = make_lambda_handler(app)(edge_event(), None)
-        assert result["headers"] == {
-            "content-type": [{"key": "Content-Type", "value": "text/plain"}]
-        }
+            make_lambda_handler(FORBIDDEN_HEADERS_APP)(edge_event(), None)
         assert [record.getMessage() for record in caplog.records] == [
             "Lambda@Edge responses may not set the headers Connection, "
             "Transfer-Encoding, X-Amz-Cf-Pop, Via; they were left out."

@@ -9,6 +9,7 @@ import pytest
 from apig_wsgi import InvalidEventError
 from apig_wsgi import environ_keys
 from apig_wsgi import make_lambda_handler
+from tests.utils import apig_environ
 from tests.utils import load_event
 from tests.utils import make_app
 from tests.utils import validated_echo_app
@@ -68,18 +69,17 @@ class TestHttpV2Environ:
             "wsgi.url_scheme": "https",
         }
 
-    def test_event_formats(self) -> None:
-        formats = []
-
-        def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
-            formats.append(environ[environ_keys.EVENT_FORMAT])
-            start_response("200 OK", [])
-            return []
-
-        handler = make_lambda_handler(app)
-        handler(v2_event(), None)
-        handler(url_event(), None)
-        assert formats == ["http-v2", "function-url"]
+    @pytest.mark.parametrize(
+        ("event", "name"), [(v2_event(), "http-v2"), (url_event(), "function-url")]
+    )
+    def test_apig_keys(self, event: dict[str, Any], name: str) -> None:
+        assert apig_environ(event) == {
+            environ_keys.FULL_EVENT: event,
+            environ_keys.REQUEST_CONTEXT: event["requestContext"],
+            environ_keys.CONTEXT: None,
+            environ_keys.EVENT_FORMAT: name,
+            environ_keys.MULTI_VALUE_HEADERS: False,
+        }
 
     def test_remote_addr_is_source_ip_not_forwarded_for(self) -> None:
         event = v2_event()
@@ -156,6 +156,16 @@ class TestHttpV2Environ:
         )
 
 
+def v2_result(headers: dict[str, str], body: str, is_base64: bool) -> dict[str, Any]:
+    return {
+        "statusCode": 200,
+        "headers": headers,
+        "cookies": [],
+        "body": body,
+        "isBase64Encoded": is_base64,
+    }
+
+
 class TestHttpV2Response:
     def test_whole_response(self) -> None:
         app = make_app(
@@ -182,31 +192,41 @@ class TestHttpV2Response:
 
     def test_binary_on_by_default(self) -> None:
         app = make_app("200 OK", [("Content-Type", "image/png")], b"\x89PNG")
-        result = make_lambda_handler(app)(url_event(), None)
-        assert (result["body"], result["isBase64Encoded"]) == ("iVBORw==", True)
+        assert make_lambda_handler(app)(url_event(), None) == v2_result(
+            {"content-type": "image/png"}, "iVBORw==", True
+        )
 
     def test_binary_can_be_turned_off(self) -> None:
         app = make_app("200 OK", [("Content-Type", "image/png")], b"PNG")
-        result = make_lambda_handler(app, binary_support=False)(url_event(), None)
-        assert (result["body"], result["isBase64Encoded"]) == ("PNG", False)
+        handler = make_lambda_handler(app, binary_support=False)
+        assert handler(url_event(), None) == v2_result(
+            {"content-type": "image/png"}, "PNG", False
+        )
 
     @pytest.mark.parametrize(
-        ("codings", "is_base64"),
-        [(["identity", "identity"], False), (["identity", "gzip"], True)],
+        ("codings", "body", "is_base64"),
+        [
+            (["identity", "identity"], "hi", False),
+            (["identity", "gzip"], "aGk=", True),
+        ],
     )
     def test_repeated_content_encoding(
-        self, codings: list[str], is_base64: bool
+        self, codings: list[str], body: str, is_base64: bool
     ) -> None:
         headers = [("Content-Type", "text/html")]
         headers += [("Content-Encoding", coding) for coding in codings]
         app = make_app("200 OK", headers, b"hi")
-        result = make_lambda_handler(app)(v2_event(), None)
-        assert result["isBase64Encoded"] is is_base64
+        assert make_lambda_handler(app)(v2_event(), None) == v2_result(
+            {"content-type": "text/html", "content-encoding": ", ".join(codings)},
+            body,
+            is_base64,
+        )
 
     def test_invalid_utf8_text_goes_as_base64(self) -> None:
         app = make_app("200 OK", [("Content-Type", "text/plain")], b"\xff")
-        result = make_lambda_handler(app)(v2_event(), None)
-        assert (result["body"], result["isBase64Encoded"]) == ("/w==", True)
+        assert make_lambda_handler(app)(v2_event(), None) == v2_result(
+            {"content-type": "text/plain"}, "/w==", True
+        )
 
 
 class TestHttpV2Malformed:
@@ -236,4 +256,7 @@ def test_set_cookie_surrounding_spaces_are_stripped() -> None:
     app = make_app(
         "200 OK", [("Content-Type", "text/plain"), ("Set-Cookie", " a=1; Path=/ ")]
     )
-    assert make_lambda_handler(app)(v2_event(), None)["cookies"] == ["a=1; Path=/"]
+    assert make_lambda_handler(app)(v2_event(), None) == {
+        **v2_result({"content-type": "text/plain"}, "", False),
+        "cookies": ["a=1; Path=/"],
+    }

@@ -8,6 +8,7 @@ import pytest
 
 from apig_wsgi import environ_keys
 from apig_wsgi import make_lambda_handler
+from tests.utils import apig_environ
 from tests.utils import load_event
 from tests.utils import make_app
 from tests.utils import validated_echo_app
@@ -17,6 +18,13 @@ def environ_of(event: dict[str, Any], **options: Any) -> dict[str, Any]:
     handler = make_lambda_handler(validated_echo_app, **options)
     result: dict[str, Any] = json.loads(handler(event, None)["body"])
     return result
+
+
+COOKIES_APP = make_app(
+    "200 OK",
+    [("Content-Type", "image/png"), ("Set-Cookie", "a=1"), ("Set-Cookie", "b=2")],
+    b"\x89PNG",
+)
 
 
 class TestLatticeV2:
@@ -51,18 +59,15 @@ class TestLatticeV2:
         event = load_event("powertools-python/vpcLatticeV2Event.json")
         assert environ_of(event)["HTTP_ACCEPT"] == "*/*"
 
-    def test_request_context_and_format(self) -> None:
-        seen = {}
-
-        def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
-            seen.update(environ)
-            start_response("200 OK", [])
-            return []
-
+    def test_apig_keys(self) -> None:
         event = load_event("powertools-python/vpcLatticeV2EventWithHeaders.json")
-        make_lambda_handler(app)(event, None)
-        assert seen[environ_keys.EVENT_FORMAT] == "lattice-v2"
-        assert seen[environ_keys.REQUEST_CONTEXT] is event["requestContext"]
+        assert apig_environ(event) == {
+            environ_keys.FULL_EVENT: event,
+            environ_keys.REQUEST_CONTEXT: event["requestContext"],
+            environ_keys.CONTEXT: None,
+            environ_keys.EVENT_FORMAT: "lattice-v2",
+            environ_keys.MULTI_VALUE_HEADERS: True,
+        }
 
     def test_without_request_context(self) -> None:
         event = load_event("powertools-python/vpcLatticeV2EventWithHeaders.json")
@@ -74,26 +79,22 @@ class TestLatticeV2:
         environ = environ_of(event, script_name="/newpath")
         assert (environ["SCRIPT_NAME"], environ["PATH_INFO"]) == ("/newpath", "")
 
-    def test_response(self, caplog: pytest.LogCaptureFixture) -> None:
-        app = make_app(
-            "200 OK",
-            [
-                ("Content-Type", "image/png"),
-                ("Set-Cookie", "a=1"),
-                ("Set-Cookie", "b=2"),
-            ],
-            b"\x89PNG",
-        )
+    def test_response_keeps_the_last_cookie(self) -> None:
         event = load_event("powertools-python/vpcLatticeV2EventWithHeaders.json")
-        with caplog.at_level(logging.WARNING, logger="apig_wsgi"):
-            result = make_lambda_handler(app)(event, None)
-        assert result == {
+        assert make_lambda_handler(COOKIES_APP)(event, None) == {
             "statusCode": 200,
             "statusDescription": "200 OK",
             "headers": {"Content-Type": "image/png", "Set-Cookie": "b=2"},
             "body": "iVBORw==",
             "isBase64Encoded": True,
         }
+
+    def test_response_warns_about_dropped_cookie(
+        self, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        event = load_event("powertools-python/vpcLatticeV2EventWithHeaders.json")
+        with caplog.at_level(logging.WARNING, logger="apig_wsgi"):
+            make_lambda_handler(COOKIES_APP)(event, None)
         assert [record.getMessage() for record in caplog.records] == [
             "VPC Lattice responses carry one Set-Cookie header only: dropped the "
             "cookies 'a' and kept the last one. Set one cookie per response, or "

@@ -10,6 +10,7 @@ import pytest
 from apig_wsgi import environ_keys
 from apig_wsgi import make_lambda_handler
 from tests.utils import FakeContext
+from tests.utils import apig_environ
 from tests.utils import load_event
 from tests.utils import make_app
 from tests.utils import validated_echo_app
@@ -49,24 +50,26 @@ class TestRestEnviron:
         }
 
     def test_apig_keys(self) -> None:
-        seen = {}
-
-        def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
-            seen.update(environ)
-            start_response("200 OK", [])
-            return []
-
         event = rest_event()
         context = FakeContext()
-        make_lambda_handler(app)(event, context)
-        assert seen[environ_keys.FULL_EVENT] is event
-        assert seen[environ_keys.REQUEST_CONTEXT] is event["requestContext"]
-        assert seen[environ_keys.CONTEXT] is context
-        assert seen[environ_keys.EVENT_FORMAT] == "rest"
-        assert seen[environ_keys.MULTI_VALUE_HEADERS] is True
-        assert "HTTP" not in seen
-        assert "HTTP_CONTENT_TYPE" not in seen
-        assert "HTTP_CONTENT_LENGTH" not in seen
+        assert apig_environ(event, context) == {
+            environ_keys.FULL_EVENT: event,
+            environ_keys.REQUEST_CONTEXT: event["requestContext"],
+            environ_keys.CONTEXT: context,
+            environ_keys.EVENT_FORMAT: "rest",
+            environ_keys.MULTI_VALUE_HEADERS: True,
+        }
+
+    def test_content_headers_are_not_http_keys(self) -> None:
+        event = rest_event(
+            multiValueHeaders={"Content-Type": ["text/plain"], "Content-Length": ["3"]},
+            body="abc",
+        )
+        environ = environ_of(event)
+        assert {key: environ[key] for key in environ if "CONTENT" in key} == {
+            "CONTENT_LENGTH": "3",
+            "CONTENT_TYPE": "text/plain",
+        }
 
     def test_console_event_with_nulls(self) -> None:
         environ = environ_of(load_event("powertools-typescript/console-test-ui.json"))
@@ -235,6 +238,17 @@ class TestRestScriptName:
         assert (environ["SCRIPT_NAME"], environ["PATH_INFO"]) == ("/api", "/apis")
 
 
+def rest_result(
+    content_type: str, body: str, is_base64: bool, **headers: list[str]
+) -> dict[str, Any]:
+    return {
+        "statusCode": 200,
+        "multiValueHeaders": {"Content-Type": [content_type], **headers},
+        "body": body,
+        "isBase64Encoded": is_base64,
+    }
+
+
 class TestRestResponse:
     def test_whole_response(self) -> None:
         app = make_app(
@@ -258,14 +272,14 @@ class TestRestResponse:
 
     def test_binary_off_by_default(self) -> None:
         app = make_app("200 OK", [("Content-Type", "image/png")], b"PNGDATA")
-        result = make_lambda_handler(app)(rest_event(), None)
-        assert (result["body"], result["isBase64Encoded"]) == ("PNGDATA", False)
+        assert make_lambda_handler(app)(rest_event(), None) == rest_result(
+            "image/png", "PNGDATA", False
+        )
 
     def test_binary_on(self) -> None:
         app = make_app("200 OK", [("Content-Type", "image/png")], b"\x89PNG")
-        result = make_lambda_handler(app, binary_support=True)(rest_event(), None)
-        assert result["body"] == base64.b64encode(b"\x89PNG").decode()
-        assert result["isBase64Encoded"] is True
+        handler = make_lambda_handler(app, binary_support=True)
+        assert handler(rest_event(), None) == rest_result("image/png", "iVBORw==", True)
 
     @pytest.mark.parametrize(
         "content_type",
@@ -279,8 +293,8 @@ class TestRestResponse:
     )
     def test_binary_on_keeps_text_types(self, content_type: str) -> None:
         app = make_app("200 OK", [("Content-Type", content_type)], b"{}")
-        result = make_lambda_handler(app, binary_support=True)(rest_event(), None)
-        assert (result["body"], result["isBase64Encoded"]) == ("{}", False)
+        handler = make_lambda_handler(app, binary_support=True)
+        assert handler(rest_event(), None) == rest_result(content_type, "{}", False)
 
     def test_binary_on_text_with_content_encoding(self) -> None:
         app = make_app(
@@ -288,8 +302,10 @@ class TestRestResponse:
             [("Content-Type", "text/html"), ("Content-Encoding", "gzip")],
             b"\x1f\x8b",
         )
-        result = make_lambda_handler(app, binary_support=True)(rest_event(), None)
-        assert (result["body"], result["isBase64Encoded"]) == ("H4s=", True)
+        handler = make_lambda_handler(app, binary_support=True)
+        assert handler(rest_event(), None) == rest_result(
+            "text/html", "H4s=", True, **{"Content-Encoding": ["gzip"]}
+        )
 
     def test_binary_on_identity_content_encoding_is_text(self) -> None:
         app = make_app(
@@ -297,42 +313,53 @@ class TestRestResponse:
             [("Content-Type", "text/html"), ("Content-Encoding", "identity")],
             b"hi",
         )
-        result = make_lambda_handler(app, binary_support=True)(rest_event(), None)
-        assert (result["body"], result["isBase64Encoded"]) == ("hi", False)
+        handler = make_lambda_handler(app, binary_support=True)
+        assert handler(rest_event(), None) == rest_result(
+            "text/html", "hi", False, **{"Content-Encoding": ["identity"]}
+        )
 
     @pytest.mark.parametrize(
-        ("codings", "is_base64"),
-        [(["identity", "identity"], False), (["identity", "gzip"], True)],
+        ("codings", "body", "is_base64"),
+        [
+            (["identity", "identity"], "hi", False),
+            (["identity", "gzip"], "aGk=", True),
+        ],
     )
     def test_binary_on_repeated_content_encoding(
-        self, codings: list[str], is_base64: bool
+        self, codings: list[str], body: str, is_base64: bool
     ) -> None:
         headers = [("Content-Type", "text/html")]
         headers += [("Content-Encoding", coding) for coding in codings]
         app = make_app("200 OK", headers, b"hi")
-        result = make_lambda_handler(app, binary_support=True)(rest_event(), None)
-        assert result["isBase64Encoded"] is is_base64
+        handler = make_lambda_handler(app, binary_support=True)
+        assert handler(rest_event(), None) == rest_result(
+            "text/html", body, is_base64, **{"Content-Encoding": codings}
+        )
 
     def test_custom_prefixes_replace_defaults(self) -> None:
         app = make_app("200 OK", [("Content-Type", "text/html")], b"hi")
         handler = make_lambda_handler(
             app, binary_support=True, non_binary_content_type_prefixes=["image/svg"]
         )
-        result = handler(rest_event(), None)
-        assert (result["body"], result["isBase64Encoded"]) == ("aGk=", True)
+        assert handler(rest_event(), None) == rest_result("text/html", "aGk=", True)
 
     def test_empty_body_is_never_base64(self) -> None:
         app = make_app("200 OK", [("Content-Type", "image/png")])
-        result = make_lambda_handler(app, binary_support=True)(rest_event(), None)
-        assert (result["body"], result["isBase64Encoded"]) == ("", False)
+        handler = make_lambda_handler(app, binary_support=True)
+        assert handler(rest_event(), None) == rest_result("image/png", "", False)
 
-    def test_invalid_utf8_is_replaced_with_warning(
+    def test_invalid_utf8_is_replaced(self) -> None:
+        app = make_app("200 OK", [("Content-Type", "text/plain")], b"ok \xff")
+        assert make_lambda_handler(app)(rest_event(), None) == rest_result(
+            "text/plain", "ok \ufffd", False
+        )
+
+    def test_invalid_utf8_replaced_is_logged(
         self, caplog: pytest.LogCaptureFixture
     ) -> None:
         app = make_app("200 OK", [("Content-Type", "text/plain")], b"ok \xff")
         with caplog.at_level(logging.WARNING, logger="apig_wsgi"):
-            result = make_lambda_handler(app)(rest_event(), None)
-        assert (result["body"], result["isBase64Encoded"]) == ("ok \ufffd", False)
+            make_lambda_handler(app)(rest_event(), None)
         assert [record.getMessage() for record in caplog.records] == [
             "Response body is not valid UTF-8 ('utf-8' codec can't decode byte "
             "0xff in position 3: invalid start byte) and binary support is off, "
@@ -343,17 +370,22 @@ class TestRestResponse:
 
 
 class TestHttpV1:
-    def test_environ_and_format(self) -> None:
+    def test_apig_keys(self) -> None:
         event = load_event("aws-lambda-dotnet/values-get-all-httpapi-request.json")
-        seen = {}
+        assert apig_environ(event) == {
+            environ_keys.FULL_EVENT: event,
+            environ_keys.REQUEST_CONTEXT: event["requestContext"],
+            environ_keys.CONTEXT: None,
+            environ_keys.EVENT_FORMAT: "http-v1",
+            environ_keys.MULTI_VALUE_HEADERS: True,
+        }
 
-        def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
-            seen.update(environ)
-            start_response("200 OK", [("Content-Type", "application/octet-stream")])
-            return [b"\xff"]
-
+    def test_binary_is_base64_by_default(self) -> None:
+        event = load_event("aws-lambda-dotnet/values-get-all-httpapi-request.json")
+        app = make_app(
+            "200 OK", [("Content-Type", "application/octet-stream")], b"\xff"
+        )
         result = make_lambda_handler(app)(event, None)
-        assert seen[environ_keys.EVENT_FORMAT] == "http-v1"
         # HTTP APIs decode base64 for any type, so invalid UTF-8 goes as base64.
         assert result == {
             "statusCode": 200,

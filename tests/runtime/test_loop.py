@@ -123,7 +123,10 @@ class TestBufferedFronts:
         # A container image's ENTRYPOINT with the handler as CMD.
         fake.start_runtime("ignored.by_the_runtime", {}, argv=[ECHO])
         fake.wait_until_idle()
-        assert fake.invoke(request("alb")).result["statusCode"] == 201
+        event = request("alb")
+        assert fake.invoke(event).result == make_lambda_handler(echo_app)(
+            event, LambdaContext()
+        )
 
     def test_unhandled_exception_posts_an_error(self, fake: FakeLambda) -> None:
         start(fake, ECHO)
@@ -147,7 +150,14 @@ class TestBufferedFronts:
     def test_invalid_event_is_an_error(self, fake: FakeLambda) -> None:
         start(fake, ECHO, APIG_WSGI_STREAM="function-url")
         invocation = fake.invoke({"hello": "world"})
-        assert invocation.error["errorType"] == "InvalidEventError"
+        # The stack trace holds the paths of this checkout.
+        error = {key: invocation.error[key] for key in ("errorType", "errorMessage")}
+        assert error == {
+            "errorType": "InvalidEventError",
+            "errorMessage": "Unknown event format with 'hello': not an event from "
+            "API Gateway, a Function URL, an ALB, VPC Lattice or Lambda@Edge. Pass "
+            "non_http_handler to handle other events.",
+        }
 
     def test_result_that_is_not_json(self, fake: FakeLambda) -> None:
         start(fake, "tests.runtime.apps.unserialisable_handler")
@@ -162,7 +172,12 @@ class TestBufferedFronts:
     def test_event_that_is_not_json(self, fake: FakeLambda) -> None:
         start(fake, ECHO)
         invocation = fake.invoke(b"{not json")
-        assert invocation.error["errorType"] == "Runtime.UnmarshalError"
+        error = {key: invocation.error[key] for key in ("errorType", "errorMessage")}
+        assert error == {
+            "errorType": "Runtime.UnmarshalError",
+            "errorMessage": "Expecting property name enclosed in double quotes: "
+            "line 1 column 2 (char 1)",
+        }
 
 
 class TestContext:

@@ -64,6 +64,8 @@ def app(environ: dict[str, Any], start_response: StartResponse) -> Iterable[byte
 
 
 validated_app = validator(app)
+# Made at import, as in the handler module of a user's project, which the
+# command line and the local server load by MODULE:APP.
 handler = make_lambda_handler(validated_app, binary_support=True)
 
 
@@ -141,3 +143,9 @@ def refusing_app(
     )
     start_response("400 Bad Request", [("Content-Type", "text/html")])
     return [b"<h1>Bad Request (400)</h1>"]
+
+
+def whoami(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+    """Answer with REMOTE_USER, which the remote_user option sets."""
+    start_response("200 OK", [("Content-Type", "text/plain")])
+    return [repr(environ.get("REMOTE_USER")).encode()]

@@ -16,6 +16,8 @@ from apig_wsgi.routing import EVENT_HANDLERS_SETTING
 
 MIDDLEWARE_PATH = "apig_wsgi.contrib.django.middleware.ApigContextMiddleware"
 GZIP_MIDDLEWARE_PATH = "django.middleware.gzip.GZipMiddleware"
+REMOTE_USER_MIDDLEWARE_PATH = "apig_wsgi.contrib.django.auth.ApigRemoteUserMiddleware"
+REMOTE_USER_BACKEND_PATH = "apig_wsgi.contrib.django.auth.ApigRemoteUserBackend"
 
 
 def register() -> None:
@@ -28,6 +30,7 @@ def register() -> None:
     checks.register(check_allowed_hosts_in_debug)
     checks.register(check_tasks_need_django_6)
     checks.register(check_non_http_handler_hides_events)
+    checks.register(check_remote_user)
 
 
 def check_settings(**kwargs: Any) -> list[checks.CheckMessage]:
@@ -185,3 +188,67 @@ def check_non_http_handler_hides_events(**kwargs: Any) -> list[checks.CheckMessa
             id="apig_wsgi.W006",
         )
     ]
+
+
+def check_remote_user(**kwargs: Any) -> list[checks.CheckMessage]:
+    """W008 when ApigRemoteUserMiddleware is installed with
+    APIG_WSGI_REMOTE_USER off; W009 and W010 when the setting is on without
+    ApigRemoteUserBackend or ApigRemoteUserMiddleware."""
+    middleware = uses(settings.MIDDLEWARE, REMOTE_USER_MIDDLEWARE_PATH)
+    if not read_django_settings()[0].remote_user:
+        if not middleware:
+            return []
+        return [
+            checks.Warning(
+                "ApigRemoteUserMiddleware is in MIDDLEWARE but "
+                "APIG_WSGI_REMOTE_USER is off, so it logs nobody in, and logs "
+                "out the users it logged in.",
+                hint="Set APIG_WSGI_REMOTE_USER = True, or remove the middleware.",
+                id="apig_wsgi.W008",
+            )
+        ]
+    messages: list[checks.CheckMessage] = []
+    if not uses(settings.AUTHENTICATION_BACKENDS, REMOTE_USER_BACKEND_PATH):
+        messages.append(
+            checks.Warning(
+                "APIG_WSGI_REMOTE_USER is on but no AUTHENTICATION_BACKENDS entry "
+                "is ApigRemoteUserBackend, so the caller AWS verified never "
+                "becomes request.user.",
+                hint=f"Add {REMOTE_USER_BACKEND_PATH!r} (or your subclass) to "
+                "AUTHENTICATION_BACKENDS.",
+                id="apig_wsgi.W009",
+            )
+        )
+    if not middleware:
+        messages.append(
+            checks.Warning(
+                "APIG_WSGI_REMOTE_USER is on but ApigRemoteUserMiddleware is not "
+                "in MIDDLEWARE, so nobody is logged in from the caller AWS "
+                "verified.",
+                hint=f"Add {REMOTE_USER_MIDDLEWARE_PATH!r} to MIDDLEWARE, after "
+                "'django.contrib.auth.middleware.AuthenticationMiddleware'.",
+                id="apig_wsgi.W010",
+            )
+        )
+    return messages
+
+
+def uses(paths: list[str], path: str) -> bool:
+    """Whether an entry of ``paths`` is the class at ``path`` or a subclass.
+
+    Classes are compared by their dotted paths, so apig-wsgi's own need not
+    be imported (they need django.contrib.auth).
+    """
+    for entry in paths:
+        if entry == path:
+            return True
+        try:
+            found = import_string(entry)
+        except ImportError:
+            # Django reports what it cannot import when it loads it.
+            continue
+        if isinstance(found, type) and any(
+            f"{cls.__module__}.{cls.__qualname__}" == path for cls in found.__mro__
+        ):
+            return True
+    return False

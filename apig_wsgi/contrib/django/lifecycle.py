@@ -176,10 +176,10 @@ def compile_directory_templates(engine: Engine) -> int:
 
 
 def load_translations() -> None:
-    if settings.USE_I18N:
-        # Activating a language reads its catalogs, which stay cached.
-        with translation.override(settings.LANGUAGE_CODE):
-            pass
+    # Activating a language reads its catalogs, which stay cached; without
+    # USE_I18N Django's translation functions do nothing.
+    with translation.override(settings.LANGUAGE_CODE):
+        pass
 
 
 def warm_up_host() -> str:

@@ -125,7 +125,7 @@ def resolve(message: TaskMessage) -> tuple[Task[..., Any], LambdaTaskBackend]:
         task = import_string(message.task)
     except ImportError as exc:
         raise InvalidTaskMessageError(
-            f"{prefix} {message.task!r}, which cannot be imported: {exc}"
+            f"{prefix} {message.task!r}, which cannot be imported: {exc}."
         ) from None
     if not isinstance(task, Task):
         raise InvalidTaskMessageError(

@@ -4,10 +4,12 @@ import pytest
 from django.core import checks
 from django.test import override_settings
 
+from apig_wsgi.contrib.django.auth import ApigRemoteUserMiddleware
 from apig_wsgi.contrib.django.checks import check_allowed_hosts
 from apig_wsgi.contrib.django.checks import check_allowed_hosts_in_debug
 from apig_wsgi.contrib.django.checks import check_gzip_binary_support
 from apig_wsgi.contrib.django.checks import check_middleware
+from apig_wsgi.contrib.django.checks import check_remote_user
 from apig_wsgi.contrib.django.checks import check_script_name
 from apig_wsgi.contrib.django.checks import check_settings
 from apig_wsgi.contrib.django.middleware import ApigContextMiddleware
@@ -17,6 +19,10 @@ APIG = "apig_wsgi.contrib.django.middleware.ApigContextMiddleware"
 
 
 class SubclassedMiddleware(ApigContextMiddleware):
+    pass
+
+
+class SubclassedRemoteUser(ApigRemoteUserMiddleware):
     pass
 
 
@@ -136,8 +142,10 @@ class TestUnknownSettings:
                 "APIG_WSGI_NON_BINARY_CONTENT_TYPE_PREFIXES, APIG_WSGI_SCRIPT_NAME, "
                 "APIG_WSGI_NON_HTTP_HANDLER, APIG_WSGI_CATCH_EXCEPTIONS, "
                 "APIG_WSGI_FAILURE_STATUS_CODES, APIG_WSGI_ACCESS_LOG, "
-                "APIG_WSGI_TRUSTED_PROXIES, APIG_WSGI_EVENT_HANDLERS, "
-                "APIG_WSGI_WARM_UP, APIG_WSGI_WARM_UP_PATHS, APIG_WSGI_STREAM.",
+                "APIG_WSGI_TRUSTED_PROXIES, APIG_WSGI_REMOTE_USER, "
+                "APIG_WSGI_REMOTE_USER_CLAIM, APIG_WSGI_ALB_AUTHENTICATES, "
+                "APIG_WSGI_EVENT_HANDLERS, APIG_WSGI_WARM_UP, "
+                "APIG_WSGI_WARM_UP_PATHS, APIG_WSGI_STREAM.",
                 id="apig_wsgi.W001",
             ),
             checks.Warning(
@@ -302,3 +310,70 @@ def test_all_checks_are_registered() -> None:
 @override_settings(ALLOWED_HOSTS=[], DEBUG=True)
 def test_debug_allowed_hosts_check_is_registered() -> None:
     assert ids(checks.run_checks()) == ["apig_wsgi.W007"]
+
+
+class TestRemoteUser:
+    MIDDLEWARE = "apig_wsgi.contrib.django.auth.ApigRemoteUserMiddleware"
+    BACKEND = "apig_wsgi.contrib.django.auth.ApigRemoteUserBackend"
+
+    def test_nothing_to_say_when_unused(self) -> None:
+        assert check_remote_user() == []
+
+    @override_settings(
+        MIDDLEWARE=[MIDDLEWARE],
+        AUTHENTICATION_BACKENDS=[BACKEND],
+        APIG_WSGI_REMOTE_USER=True,
+    )
+    def test_nothing_to_say_when_set_up(self) -> None:
+        assert check_remote_user() == []
+
+    @override_settings(
+        MIDDLEWARE=["tests.contrib.django.test_checks.SubclassedRemoteUser"],
+        AUTHENTICATION_BACKENDS=[
+            "no.such.Backend",
+            "django.contrib.auth.backends.ModelBackend",
+            "tests.contrib.django.test_auth.CognitoBackend",
+        ],
+        APIG_WSGI_REMOTE_USER=True,
+    )
+    def test_subclasses_count(self) -> None:
+        assert check_remote_user() == []
+
+    @override_settings(MIDDLEWARE=[MIDDLEWARE])
+    def test_middleware_without_the_setting_is_w008(self) -> None:
+        assert check_remote_user() == [
+            checks.Warning(
+                "ApigRemoteUserMiddleware is in MIDDLEWARE but APIG_WSGI_REMOTE_USER "
+                "is off, so it logs nobody in, and logs out the users it logged in.",
+                hint="Set APIG_WSGI_REMOTE_USER = True, or remove the middleware.",
+                id="apig_wsgi.W008",
+            )
+        ]
+
+    @override_settings(APIG_WSGI_REMOTE_USER=True)
+    def test_setting_without_backend_or_middleware_is_w009_and_w010(self) -> None:
+        assert check_remote_user() == [
+            checks.Warning(
+                "APIG_WSGI_REMOTE_USER is on but no AUTHENTICATION_BACKENDS entry is "
+                "ApigRemoteUserBackend, so the caller AWS verified never becomes "
+                "request.user.",
+                hint=f"Add {self.BACKEND!r} (or your subclass) to "
+                "AUTHENTICATION_BACKENDS.",
+                id="apig_wsgi.W009",
+            ),
+            checks.Warning(
+                "APIG_WSGI_REMOTE_USER is on but ApigRemoteUserMiddleware is not in "
+                "MIDDLEWARE, so nobody is logged in from the caller AWS verified.",
+                hint=f"Add {self.MIDDLEWARE!r} to MIDDLEWARE, after "
+                "'django.contrib.auth.middleware.AuthenticationMiddleware'.",
+                id="apig_wsgi.W010",
+            ),
+        ]
+
+    @override_settings(APIG_WSGI_REMOTE_USER=True, MIDDLEWARE=[MIDDLEWARE])
+    def test_setting_without_backend_is_w009(self) -> None:
+        assert ids(check_remote_user()) == ["apig_wsgi.W009"]
+
+    @override_settings(APIG_WSGI_REMOTE_USER=True, MIDDLEWARE=[MIDDLEWARE])
+    def test_checks_are_registered(self) -> None:
+        assert "apig_wsgi.W009" in ids(checks.run_checks())

@@ -8,11 +8,13 @@ from importlib import import_module
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
 from django.test import override_settings
 
 from apig_wsgi import InvalidEventError
 from apig_wsgi.contrib.django import events
 from apig_wsgi.contrib.django.checks import check_middleware
+from apig_wsgi.contrib.django.checks import check_remote_user
 from apig_wsgi.contrib.django.checks import check_settings
 from apig_wsgi.contrib.django.handler import build_lambda_handler
 from apig_wsgi.testing import Client
@@ -118,3 +120,35 @@ def test_allowed_commands_example_refuses_other_commands() -> None:
         handle({"manage": ["migrate", "auth", "zero"]}, None)
     with pytest.raises(InvalidEventError):
         handle({"manage": ["flush", "--noinput"]}, None)
+
+
+@pytest.mark.usefixtures("database")
+def test_authentication_settings_backend_and_test_run_together() -> None:
+    with example_modules(
+        **{
+            "myproject.backends": "authentication/backends.py",
+            "auth_settings": "authentication/settings.py",
+            "test_views": "authentication/test_views.py",
+        }
+    ):
+        example = sys.modules["auth_settings"]
+        with override_settings(
+            MIDDLEWARE=example.MIDDLEWARE,
+            AUTHENTICATION_BACKENDS=example.AUTHENTICATION_BACKENDS,
+            APIG_WSGI_REMOTE_USER=example.APIG_WSGI_REMOTE_USER,
+            APIG_WSGI_REMOTE_USER_CLAIM=example.APIG_WSGI_REMOTE_USER_CLAIM,
+        ):
+            assert check_remote_user() == []
+            sys.modules["test_views"].test_editors_see_the_dashboard()
+            client = Client(build_lambda_handler(), format="rest")
+            claims = {
+                "email": "ada@example.com",
+                "given_name": "Ada",
+                "cognito:groups": "admins,editors",
+            }
+            assert client.get("/dashboard/", claims=claims).text == (
+                "Hello ada@example.com"
+            )
+    user = User.objects.get(username="ada@example.com")
+    assert (user.first_name, user.last_name) == ("Ada", "")
+    assert [group.name for group in user.groups.all()] == ["editors"]

@@ -12,6 +12,8 @@ from typing import Any
 import pytest
 import snapshot_restore_py  # type: ignore[import-untyped]
 from django.core.exceptions import ImproperlyConfigured
+from django.db import DatabaseError
+from django.db import connections
 from django.template import engines
 from django.template.backends.django import DjangoTemplates
 from django.template.loaders.cached import Loader as CachedLoader
@@ -61,6 +63,9 @@ print(json.dumps({
 
 def import_and_request(**settings: Any) -> dict[str, Any]:
     env = {key: value for key, value in os.environ.items() if key != "PYTHONDEVMODE"}
+    # Without the auth apps: Django loads a translation catalog when it
+    # defines their models, whatever the warm-up does.
+    settings = {"INSTALLED_APPS": ["apig_wsgi.contrib.django"], **settings}
     process = subprocess.run(
         [sys.executable, "-c", IMPORT_AND_REQUEST, json.dumps(settings)],
         capture_output=True,
@@ -204,6 +209,25 @@ class TestWarmUp:
             "'utf-8' codec can't decode byte 0xff in position 0: invalid start byte"
         )
 
+    def test_only_django_engines_compile_their_directories(
+        self, tmp_path: Path
+    ) -> None:
+        (tmp_path / "page.html").write_text("$value")
+        templates = [
+            {
+                "BACKEND": "django.template.backends.dummy.TemplateStrings",
+                "DIRS": [tmp_path],
+                "APP_DIRS": False,
+            },
+            {
+                "BACKEND": "django.template.backends.django.DjangoTemplates",
+                "DIRS": [tmp_path],
+            },
+        ]
+
+        with override_settings(TEMPLATES=templates):
+            assert load_templates() == 1
+
 
 class TestSettings:
     def test_defaults(self) -> None:
@@ -299,6 +323,21 @@ class TestSnapStartHooks:
         after_restore()
 
         assert random.random() != snapshot_value
+
+    def test_a_connection_that_fails_to_close_is_logged(
+        self, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        def fail_to_close() -> None:
+            raise DatabaseError("server closed the connection unexpectedly")
+
+        monkeypatch.setattr(connections["default"], "close", fail_to_close)
+
+        after_restore()
+
+        assert [r.getMessage() for r in caplog.records] == [
+            "Closing the database connection 'default' failed: "
+            "server closed the connection unexpectedly"
+        ]
 
 
 # Runs in a fresh interpreter with an SQLite database: open a connection,

@@ -11,6 +11,8 @@ from typing import Any
 from click.testing import CliRunner
 from flask import Flask
 
+from apig_wsgi.contrib.flask import ApigWsgi
+from apig_wsgi.contrib.flask import apig_context
 from tests.contrib.flask.cli_app import create_app
 from tests.contrib.flask.support import EVENTS_DIR
 
@@ -34,9 +36,7 @@ def invoke(app: Flask, *arguments: str) -> tuple[int, str, str]:
 
 class TestCliRunner:
     def test_prints_lambda_result(self) -> None:
-        code, stdout, stderr = invoke(create_app(), "/hello")
-        assert (code, stderr) == (0, "")
-        assert json.loads(stdout) == {
+        result = {
             "statusCode": 200,
             "headers": {"content-type": "application/json", "content-length": "67"},
             "cookies": [],
@@ -45,7 +45,11 @@ class TestCliRunner:
             ),
             "isBase64Encoded": False,
         }
-        assert stdout.startswith('{\n  "statusCode": 200,\n')
+        assert invoke(create_app(), "/hello") == (
+            0,
+            json.dumps(result, indent=2) + "\n",
+            "",
+        )
 
     def test_decoded_rest_stage_uses_app_config(self) -> None:
         code, stdout, stderr = invoke(
@@ -67,10 +71,26 @@ class TestCliRunner:
             "",
         ]
 
-    def test_event_file(self) -> None:
-        code, stdout, stderr = invoke(create_app(), "--event", str(EVENT_FILE))
-        assert (code, stderr) == (0, "")
-        assert json.loads(stdout)["statusCode"] == 404
+    def test_event_file(self, tmp_path: Path) -> None:
+        event = json.loads(EVENT_FILE.read_text())
+        event["rawPath"] = event["requestContext"]["http"]["path"] = "/hello"
+        event["requestContext"]["http"]["method"] = "PUT"
+        (tmp_path / "event.json").write_text(json.dumps(event))
+        code, stdout, stderr = invoke(
+            create_app(), "--event", str(tmp_path / "event.json"), "--decoded"
+        )
+        assert (code, stdout.splitlines(), stderr) == (
+            0,
+            [
+                "HTTP/1.1 200 OK",
+                "content-type: application/json",
+                "content-length: 67",
+                "",
+                '{"body":"","event_format":"http-v2","method":"PUT","url":"/hello"}',
+                "",
+            ],
+            "",
+        )
 
     def test_help_is_the_shared_parser(self) -> None:
         code, stdout, stderr = invoke(create_app(), "--help")
@@ -81,6 +101,7 @@ class TestCliRunner:
     def test_unknown_option(self) -> None:
         code, stdout, stderr = invoke(create_app(), "--bogus")
         assert (code, stdout) == (2, "")
+        # After the usage, which argparse wraps to the terminal's width.
         assert stderr.endswith(
             "flask apig invoke: error: unrecognized arguments: --bogus\n"
         )
@@ -154,4 +175,25 @@ def test_subprocess_invalid_config_is_one_line() -> None:
         "Error: APIG_WSGI_BINARY_SUPPORT is invalid: binary_support must be True, "
         "False or None, not 'yes'. Use None to keep the default for each event "
         "format.\n"
+    )
+
+
+def test_invoke_sends_the_caller() -> None:
+    app = Flask(__name__)
+    app.config["APIG_WSGI_REMOTE_USER"] = True
+
+    @app.get("/me")
+    def me() -> str:
+        identity = apig_context.identity
+        return "nobody" if identity is None else identity.name
+
+    ApigWsgi(app)
+    code, stdout, stderr = invoke(
+        app, "/me", "--iam", "arn:aws:iam::1:user/ada", "--decoded"
+    )
+
+    assert (code, stderr, stdout.splitlines()[-1]) == (
+        0,
+        "",
+        "arn:aws:iam::1:user/ada",
     )

@@ -39,3 +39,23 @@ def test_factory_lambda_function_serves_the_blueprint() -> None:
     }
     # Outside Lambda, apig_context is false and the view answers 404.
     assert local.status_code == 404
+
+
+def test_flask_login_recipe_loads_only_the_verified_caller() -> None:
+    with example_modules(app="authentication/flask_login_app.py"):
+        app = sys.modules["app"]
+        client = Client(app.lambda_handler, format="http-v2")
+        claims = {"email": "ada@example.com", "cognito:groups": "[editors admins]"}
+
+        me = client.get("/me", claims=claims)
+        anonymous = client.get("/me")
+        spoofed = client.get(
+            "/me", headers={"Remote-User": "ada@example.com", "Cookie": "session=x"}
+        )
+        local = app.app.test_client().get("/me")
+
+    assert (me.status, me.json()) == (
+        200,
+        {"email": "ada@example.com", "groups": ["editors", "admins"]},
+    )
+    assert [anonymous.status, spoofed.status, local.status_code] == [401, 401, 401]

@@ -74,7 +74,13 @@ def test_http_events_still_reach_the_app() -> None:
         with_request(load_event("http-v2"), "/"), LambdaContext()
     )
 
-    assert (result["statusCode"], result["body"]) == (200, "http")
+    assert result == {
+        "statusCode": 200,
+        "headers": {"content-type": "text/html; charset=utf-8", "content-length": "4"},
+        "cookies": [],
+        "body": "http",
+        "isBase64Encoded": False,
+    }
 
 
 def test_unrouted_event_raises() -> None:

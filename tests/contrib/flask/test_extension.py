@@ -33,15 +33,27 @@ def make_app(name: str = "flask_app", **config: object) -> Flask:
     return app
 
 
+def alb_name_result(body: str) -> dict[str, object]:
+    """The ALB result of the ``/name`` view for ``body``."""
+    return {
+        "statusCode": 200,
+        "statusDescription": "200 OK",
+        "headers": {
+            "Content-Type": "text/html; charset=utf-8",
+            "Content-Length": str(len(body)),
+        },
+        "body": body,
+        "isBase64Encoded": False,
+    }
+
+
 class TestInitApp:
     def test_direct_pattern_registers_state(self) -> None:
         app = make_app()
         apig = ApigWsgi(app)
-        state = app.extensions["apig_wsgi"]
-        assert isinstance(state, AppState)
-        assert state.extension is apig
-        assert state.options == Options()
-        assert get_lambda_handler(app) is state.handler
+        assert app.extensions["apig_wsgi"] == AppState(
+            extension=apig, options=Options(), handler=get_lambda_handler(app)
+        )
 
     def test_factory_pattern_registers_state(self) -> None:
         apig = ApigWsgi()
@@ -205,6 +217,17 @@ class TestConfigErrors:
         with pytest.raises(ValueError, match=r"^APIG_WSGI_NON_HTTP_HANDLER is inv"):
             ApigWsgi(app)
 
+    def test_non_http_handler_not_importable_message(self) -> None:
+        app = make_app(APIG_WSGI_NON_HTTP_HANDLER="tests.nowhere:handle")
+        with pytest.raises(ValueError) as excinfo:
+            ApigWsgi(app)
+        assert str(excinfo.value) == (
+            "APIG_WSGI_NON_HTTP_HANDLER is invalid: non_http_handler: Cannot import "
+            "'tests.nowhere' from 'tests.nowhere:handle': No module named "
+            "'tests.nowhere'. Check the spelling of the path and that the module "
+            "imports cleanly."
+        )
+
     def test_unknown_key_suggests_close_match(self) -> None:
         app = make_app(APIG_WSGI_BINARY_SUPORT=True)
         with pytest.raises(TypeError) as excinfo:
@@ -233,8 +256,9 @@ class TestConfigErrors:
         app = make_app(APIG_WSGI_binary_support=True)
         with pytest.raises(TypeError) as excinfo:
             ApigWsgi(app)
-        assert str(excinfo.value).startswith(
+        assert str(excinfo.value) == (
             "Unknown setting APIG_WSGI_binary_support: apig-wsgi does not read it. "
+            f"The apig-wsgi settings are: {', '.join(SETTING_NAMES)}."
         )
 
     def test_every_problem_is_reported(self) -> None:
@@ -269,9 +293,16 @@ class TestGetLambdaHandler:
         app = make_app()
         ApigWsgi(app)
         event = with_request(load_event("http-v2"), "/name")
-        response = get_lambda_handler(app)(event, LambdaContext())
-        assert response["statusCode"] == 200
-        assert response["body"] == "flask_app "
+        assert get_lambda_handler(app)(event, LambdaContext()) == {
+            "statusCode": 200,
+            "headers": {
+                "content-type": "text/html; charset=utf-8",
+                "content-length": "10",
+            },
+            "cookies": [],
+            "body": "flask_app ",
+            "isBase64Encoded": False,
+        }
 
     def test_factory_one_extension_two_apps(self) -> None:
         apig = ApigWsgi()
@@ -289,13 +320,9 @@ class TestGetLambdaHandler:
         second_response = second_handler(
             with_request(load_event("alb"), "/name"), LambdaContext()
         )
-        assert (first_response["statusCode"], first_response["body"]) == (
-            200,
-            "first /api",
-        )
-        assert (second_response["statusCode"], second_response["body"]) == (
-            200,
-            "second ",
+        assert (first_response, second_response) == (
+            alb_name_result("first /api"),
+            alb_name_result("second "),
         )
 
     def test_middleware_added_after_init_app_runs(self) -> None:
@@ -310,7 +337,7 @@ class TestGetLambdaHandler:
             return inner(environ, start_response)
 
         app.wsgi_app = tagging_middleware  # type: ignore[method-assign]
-        response = get_lambda_handler(app)(
-            with_request(load_event("http-v2"), "/name"), LambdaContext()
+        event = with_request(load_event("alb"), "/name")
+        assert get_lambda_handler(app)(event, LambdaContext()) == alb_name_result(
+            "flask_app /tagged"
         )
-        assert response["body"] == "flask_app /tagged"

@@ -1,4 +1,4 @@
-"""The test project with a SQLite database, auth and static files.
+"""The test project with a SQLite database file and static files.
 
 The manage event tests run it in a subprocess; ``APIG_WSGI_TEST_STATE_DIR``
 names a directory for the database and the collected static files.
@@ -13,12 +13,7 @@ from tests.contrib.django.project.settings import INSTALLED_APPS
 
 _STATE_DIR = os.environ["APIG_WSGI_TEST_STATE_DIR"]
 
-INSTALLED_APPS = [
-    *INSTALLED_APPS,
-    "django.contrib.auth",
-    "django.contrib.contenttypes",
-    "django.contrib.staticfiles",
-]
+INSTALLED_APPS = [*INSTALLED_APPS, "django.contrib.staticfiles"]
 DATABASES = {
     "default": {
         "ENGINE": "django.db.backends.sqlite3",

@@ -14,7 +14,12 @@ ALLOWED_HOSTS = [
     "127.0.0.1",
     "testserver",
 ]
-INSTALLED_APPS = ["apig_wsgi.contrib.django"]
+INSTALLED_APPS = [
+    "apig_wsgi.contrib.django",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+]
 MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -27,7 +32,14 @@ TEMPLATES = [
         "DIRS": [Path(__file__).resolve().parent / "templates"],
     }
 ]
-DATABASES: dict[str, dict[str, str]] = {}
+# Users, groups and sessions for the authentication tests, which migrate it:
+# in memory, shared by the threads of the process (sync_to_async's too).
+DATABASES = {
+    "default": {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": "file:apig_wsgi_tests?mode=memory&cache=shared",
+    }
+}
 USE_TZ = True
 LOGGING_CONFIG = None
 # Lets subprocess tests run the project with a setting changed.

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from django.contrib.auth.decorators import login_required
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest
 from django.http import HttpResponse
@@ -39,6 +40,30 @@ def describe(apig_context: ApigContext | None) -> dict[str, Any] | None:
         "request_context_keys": sorted(apig_context.request_context or {}),
         "has_context": apig_context.context is not None,
     }
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """A page for the editors group, as in the authentication docs."""
+    user: Any = request.user
+    if not user.groups.filter(name="editors").exists():
+        return HttpResponse(status=403)
+    return HttpResponse(f"Hello {user.email}")
+
+
+def whoami(request: HttpRequest) -> HttpResponse:
+    """The user Django sees, for the authentication tests."""
+    user: Any = request.user
+    if not user.is_authenticated:
+        return JsonResponse({"user": None})
+    return JsonResponse(
+        {
+            "user": user.username,
+            "email": user.email,
+            "groups": sorted(group.name for group in user.groups.all()),
+            "usable_password": user.has_usable_password(),
+        }
+    )
 
 
 @csrf_exempt

@@ -92,7 +92,7 @@ class TestResolve:
                 {"task": "tests.contrib.django.project.nowhere.add"},
                 "Task message 'result-1' names "
                 "'tests.contrib.django.project.nowhere.add', which cannot be "
-                "imported: No module named 'tests.contrib.django.project.nowhere'",
+                "imported: No module named 'tests.contrib.django.project.nowhere'.",
             ),
             (
                 {"backend": "gone"},
@@ -133,6 +133,16 @@ def test_sqs_record_without_attributes_is_attempt_one() -> None:
         RecordFailedError, match=r"^Task message 'result-1' names 'x.y'"
     ):
         handle_sqs_record(record, None)
+
+
+def test_task_that_cannot_be_imported_message() -> None:
+    record = {"messageId": "m", "body": json.dumps(message(task="x.y"))}
+    with pytest.raises(RecordFailedError) as excinfo:
+        handle_sqs_record(record, None)
+    assert str(excinfo.value) == (
+        "Task message 'result-1' names 'x.y', which cannot be imported: No module "
+        "named 'x'. The task was not run."
+    )
 
 
 @pytest.mark.parametrize(

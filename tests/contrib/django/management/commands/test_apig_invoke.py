@@ -73,8 +73,19 @@ class TestCallCommand:
     def test_uses_handler_options_from_settings(self) -> None:
         out, err = invoke("/links/", "--format", "rest")
 
-        assert json.loads(out)["body"] == links_body("/prod")
-        assert err == ""
+        body = links_body("/prod")
+        assert (json.loads(out), err) == (
+            {
+                "statusCode": 200,
+                "multiValueHeaders": {
+                    "Content-Type": ["application/json"],
+                    "Content-Length": [str(len(body))],
+                },
+                "body": body,
+                "isBase64Encoded": False,
+            },
+            "",
+        )
 
     def test_decoded_prints_http_response(self) -> None:
         out, err = invoke("/cookies/", "--decoded", "--header", "Cookie: a=1")
