@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -113,40 +112,31 @@ class TestSetting:
             get_options()
 
 
-@pytest.fixture
-def fake(tmp_path: Path) -> Iterator[FakeLambda]:
-    server = FakeLambda(tmp_path)
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
 def test_runtime_loop_streams_django_responses_with_the_settings(
-    fake: FakeLambda,
+    fake_lambda: FakeLambda,
 ) -> None:
-    fake.start_runtime(
+    fake_lambda.start_runtime(
         HANDLER,
         {
             "DJANGO_SETTINGS_MODULE": SETTINGS,
             "APIG_WSGI_TEST_STREAM": "rest",
             "APIG_WSGI_TEST_SCRIPT_NAME": "auto",
             "APIG_WSGI_TEST_EVENTS_APP": "1",
-            "BARRIER_FILE": str(fake.tmp_path / "release"),
+            "BARRIER_FILE": str(fake_lambda.tmp_path / "release"),
         },
     )
-    fake.wait_until_idle()
+    fake_lambda.wait_until_idle()
 
-    invocation = fake.submit(rest_event("GET", "/feed/"))
+    invocation = fake_lambda.submit(rest_event("GET", "/feed/"))
     # The view sends its second event only after the first reached the API.
     first = wait_for_chunk(invocation, b"data: /prod/feed/")
-    released = release(fake)
-    fake.wait(invocation)
+    released = release(fake_lambda)
+    fake_lambda.wait(invocation)
     last = wait_for_chunk(invocation, b"data: released")
-    links = fake.invoke(build_event("function-url", "GET", "/links/"))
-    greeting = fake.invoke({"greet": "Ada"})
+    links = fake_lambda.invoke(build_event("function-url", "GET", "/links/"))
+    greeting = fake_lambda.invoke({"greet": "Ada"})
 
-    assert first < released < last, fake.log()
+    assert first < released < last, fake_lambda.log()
     prelude, body = invocation.prelude_and_body()
     assert prelude["statusCode"] == 200
     assert prelude["multiValueHeaders"]["Content-Type"] == ["text/event-stream"]
@@ -155,18 +145,18 @@ def test_runtime_loop_streams_django_responses_with_the_settings(
     assert links.result["statusCode"] == 200
     assert json.loads(links.result["body"])["image"] == "/image.png"
     assert greeting.result == {"greeting": "Hello Ada"}
-    assert fake.starts == 1
+    assert fake_lambda.starts == 1
 
 
 def test_runtime_refuses_the_environment_variable_for_the_django_handler(
-    fake: FakeLambda,
+    fake_lambda: FakeLambda,
 ) -> None:
-    fake.start_runtime(
+    fake_lambda.start_runtime(
         HANDLER, {"DJANGO_SETTINGS_MODULE": SETTINGS, "APIG_WSGI_STREAM": "rest"}
     )
 
-    assert fake.init_error_posted.wait(WAIT), fake.log()
-    ((headers, document),) = fake.init_errors
+    assert fake_lambda.init_error_posted.wait(WAIT), fake_lambda.log()
+    ((headers, document),) = fake_lambda.init_errors
     assert headers["Lambda-Runtime-Function-Error-Type"] == "Runtime.ConfigInvalid"
     assert document["errorMessage"] == (
         f"{HANDLER} is a streaming handler, which names its own fronts; remove "
@@ -184,13 +174,15 @@ def test_docs_example_settings_name_the_fronts() -> None:
         assert build_streaming_handler().fronts == frozenset({"function-url", "rest"})
 
 
-def test_runtime_posts_an_invalid_setting_as_an_init_error(fake: FakeLambda) -> None:
-    fake.start_runtime(
+def test_runtime_posts_an_invalid_setting_as_an_init_error(
+    fake_lambda: FakeLambda,
+) -> None:
+    fake_lambda.start_runtime(
         HANDLER, {"DJANGO_SETTINGS_MODULE": SETTINGS, "APIG_WSGI_TEST_STREAM": "alb"}
     )
 
-    assert fake.init_error_posted.wait(WAIT), fake.log()
-    ((_, document),) = fake.init_errors
+    assert fake_lambda.init_error_posted.wait(WAIT), fake_lambda.log()
+    ((_, document),) = fake_lambda.init_errors
     assert document["errorType"] == "ImproperlyConfigured"
     assert document["errorMessage"] == (
         "Importing 'apig_wsgi.contrib.django.handler' raised "
