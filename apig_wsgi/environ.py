@@ -142,6 +142,8 @@ def joined_header_values(name: str, values: object) -> str | None:
 
 def encode_query(parameters: dict[str, Any]) -> str:
     """Encode decoded parameters (``name: value`` or ``name: [values]``) once."""
+    if not parameters:
+        return ""
     parts = []
     for name, values in parameters.items():
         # Letters and digits, as most names and values are, need no call to
@@ -225,6 +227,8 @@ def optional_string(value: object, what: str) -> str:
     """A string of the event that AWS may leave out or send as null; "" then."""
     if value is None:
         return ""
+    if isinstance(value, str):
+        return value
     return string(value, what)
 
 
@@ -255,7 +259,7 @@ def decode_path(path: str) -> str:
     if not path.startswith("/"):
         path = "/" + path
     if "%" not in path:
-        return to_wsgi_str(path)
+        return path if path.isascii() else to_wsgi_str(path)
     from urllib.parse import unquote_to_bytes
 
     return unquote_to_bytes(path).decode("latin-1")
@@ -294,7 +298,7 @@ def strict_b64decode(text: str) -> bytes:
 
 
 def decode_body(body: object, is_base64: bool, what: str) -> bytes:
-    if body.__class__ is not str:
+    if not isinstance(body, str):
         raise InvalidEventError(
             f"Expected {what} to be a string or null, got {describe(body)}"
         )

@@ -64,6 +64,9 @@ def parse_status(status: object) -> int:
 _HEADER_NAMES: set[str] = set()
 _HEADER_NAMES_LIMIT = 256
 
+# A constant, as "(list, tuple)" is built anew at each use.
+_SEQUENCES = (list, tuple)
+
 
 def check_header_name(name: str) -> None:
     if not is_token(name):
@@ -83,14 +86,14 @@ def check_headers(headers: object) -> int:
     The size, each name counted twice and each value once, bounds what the
     headers take in any front's result (see ``limits.size_bound``).
     """
-    if not isinstance(headers, (list, tuple)):
+    if not isinstance(headers, _SEQUENCES):
         raise TypeError(
             "The WSGI response headers must be a list of (name, value) tuples, "
             f"not {type(headers).__name__}: {headers!r:.80}"
         )
     size = 0
     for header in headers:
-        if not isinstance(header, (tuple, list)) or len(header) != 2:
+        if not isinstance(header, _SEQUENCES) or len(header) != 2:
             raise TypeError(
                 "Each WSGI response header must be a (name, value) tuple, "
                 f"not {header!r:.80}"
