@@ -227,8 +227,6 @@ def optional_string(value: object, what: str) -> str:
     """A string of the event that AWS may leave out or send as null; "" then."""
     if value is None:
         return ""
-    if isinstance(value, str):
-        return value
     return string(value, what)
 
 
@@ -259,7 +257,7 @@ def decode_path(path: str) -> str:
     if not path.startswith("/"):
         path = "/" + path
     if "%" not in path:
-        return path if path.isascii() else to_wsgi_str(path)
+        return to_wsgi_str(path)
     from urllib.parse import unquote_to_bytes
 
     return unquote_to_bytes(path).decode("latin-1")
