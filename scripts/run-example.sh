@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Run the example Django site locally, shaped as a Lambda behind an HTTP API,
-# on http://127.0.0.1:8000/. Works on a fresh clone: the first run makes
+# Run the example Django site locally, shaped as the deployment's Function URL
+# (its responses streamed, as apig-wsgi's runtime loop streams them on AWS), on
+# http://127.0.0.1:8000/. Works on a fresh clone: the first run makes
 # example/.venv and installs this repository and the example's requirements.
 #
 # Extra arguments go to `python -m apig_wsgi serve`, e.g. another front:
@@ -40,5 +41,6 @@ export DJANGO_SECURE_COOKIES="${DJANGO_SECURE_COOKIES:-false}"
 # The guestbook's SQLite database, example/db.sqlite3 (DATABASE_URL may name
 # another), migrated on every start; it costs nothing when nothing is new.
 .venv/bin/python manage.py migrate --no-input >&2
-exec .venv/bin/python -m apig_wsgi serve apig_wsgi.contrib.django.handler:lambda_handler \
-    --host 127.0.0.1 --port 8000 --binary-media-types '*/*' "$@"
+# The handler the site stack names; it streams the fronts of APIG_WSGI_STREAM.
+exec .venv/bin/python -m apig_wsgi serve apig_wsgi.contrib.django.handler:streaming_handler \
+    --host 127.0.0.1 --port 8000 --format function-url --binary-media-types '*/*' "$@"

@@ -7,9 +7,10 @@ Run by the playbook's build step. It
 
 1. builds a wheel of apig-wsgi from this repository and installs it, with
    ``example/requirements.txt``, for the function's Python and architecture;
-2. copies the Django project in and runs ``collectstatic`` (WhiteNoise's
-   compressed manifest storage), so the function serves hashed, gzipped
-   static files without writing anything;
+2. copies the Django project in, and the exec wrapper ``run-wsgi`` (which
+   starts apig-wsgi's runtime loop, so that Function URL responses stream),
+   and runs ``collectstatic`` (WhiteNoise's compressed manifest storage), so
+   the function serves hashed, gzipped static files without writing anything;
 3. removes what the function does not need (scripts, tests, caches) and the
    metadata that names the build directory (``direct_url.json``);
 4. compiles every module to unchecked-hash bytecode with the function's Python
@@ -17,7 +18,8 @@ Run by the playbook's build step. It
    compiles Django again; unchecked-hash files carry no timestamp and are used
    without reading the source;
 5. zips the result with sorted entries, one fixed timestamp and fixed
-   permissions, and replaces ``lambda.zip`` only if its bytes changed.
+   permissions (executable for the wrapper, which Lambda runs), and replaces
+   ``lambda.zip`` only if its bytes changed.
 
 It prints one JSON object: whether the zip changed, its SHA-256 as hex and as
 the base64 that Lambda reports (``CodeSha256``), and its size.
@@ -47,6 +49,8 @@ TASK_ROOT = "/var/task"
 MANYLINUX_TAGS = ("manylinux2014", "manylinux_2_28", "manylinux_2_34")
 MACHINES = {"x86_64": "x86_64", "arm64": "aarch64"}
 UNNEEDED_DIRS = {"__pycache__", "tests", "bin"}
+# The exec wrapper that AWS_LAMBDA_EXEC_WRAPPER names: /var/task/run-wsgi.
+EXEC_WRAPPER = "run-wsgi"
 # The earliest time a zip entry can carry.
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 
@@ -131,6 +135,7 @@ def copy_project(package_dir: Path) -> None:
         package_dir / "example_site",
         ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "staticfiles"),
     )
+    shutil.copyfile(DEPLOYMENT_DIR / EXEC_WRAPPER, package_dir / EXEC_WRAPPER)
 
 
 def collect_static(package_dir: Path) -> None:
@@ -204,7 +209,8 @@ def zip_bytes(package_dir: Path) -> bytes:
             info = zipfile.ZipInfo(name, date_time=ZIP_EPOCH)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 3
-            info.external_attr = 0o100644 << 16
+            mode = 0o100755 if name == EXEC_WRAPPER else 0o100644
+            info.external_attr = mode << 16
             archive.writestr(info, (package_dir / name).read_bytes(), compresslevel=9)
     return buffer.getvalue()
 

@@ -176,10 +176,37 @@ APIG_WSGI_NON_BINARY_CONTENT_TYPE_PREFIXES = (
 APIG_WSGI_SCRIPT_NAME = "auto"
 # Migrations run after each deploy: the playbook invokes the function with
 # {"manage": ["migrate", "--no-input"]}. Nothing else may be run that way.
-APIG_WSGI_NON_HTTP_HANDLER = "example_site.manage_events.handle"
+# The handler's event router sends task messages to the task runner first.
+APIG_WSGI_EVENT_HANDLERS = [
+    {
+        "source": "invoke",
+        "key": "manage",
+        "handler": "example_site.manage_events.handle",
+    }
+]
+# The function's handler is apig_wsgi.contrib.django.handler.streaming_handler:
+# run by apig-wsgi's runtime loop (the stack's exec wrapper, run-wsgi), it
+# streams the Function URL's responses (invoke mode RESPONSE_STREAM), so the
+# events page arrives event by event. The other fronts are answered buffered.
+APIG_WSGI_STREAM = ["function-url"]
 # Besides the URLconf and templates, warm the index page up during Lambda's
 # init phase (it needs no database), so the first visitor is not slower.
 APIG_WSGI_WARM_UP_PATHS = ["/"]
+
+# Background tasks (django.tasks, see example_site/guestbook/tasks.py). On
+# Lambda, the site stack's SQS queue: its event source mapping invokes this
+# function with the messages, and the handler runs the tasks in them. Without
+# a queue (locally, in the tests) each task runs at once, in the request.
+TASKS_QUEUE_URL = os.environ.get("TASKS_QUEUE_URL", "")
+if TASKS_QUEUE_URL:
+    TASKS = {
+        "default": {
+            "BACKEND": "apig_wsgi.contrib.django.tasks.SQSBackend",
+            "OPTIONS": {"QUEUE_URL": TASKS_QUEUE_URL},
+        }
+    }
+else:
+    TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
 LOGGING = {
     "version": 1,

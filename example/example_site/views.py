@@ -43,6 +43,7 @@ LINKED_VIEWS = (
     "compressed",
     "upload",
     "guestbook",
+    "events",
     "request-json",
 )
 

@@ -1,13 +1,16 @@
 """Call the unpacked Lambda zip's handler as the Lambda runtime would.
 
-Run as ``python -I -S lambda_zip_driver.py DIR``: the interpreter then has
-only the standard library on its path, and this script adds DIR, as the
-runtime adds its task root. Each line on stdin is an event as JSON; each
-line written to stdout is the handler's result as JSON.
+Run as ``python -I -S lambda_zip_driver.py TASK_ROOT HANDLER SDK_DIR``: the
+interpreter then has only the standard library on its path, and this script
+adds the task root, then the runtime's boto3 (see ``runtime_sdk.py``), as
+Lambda's runtime does, and loads ``HANDLER`` (``module.attribute``, the
+stack's ``Handler``). Each line on stdin is an event as JSON; each line
+written to stdout is the handler's result as JSON.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 import uuid
@@ -31,9 +34,11 @@ class LambdaContext:
 
 
 def main() -> None:
-    task_root = sys.argv[1]
-    sys.path.insert(0, task_root)
-    from apig_wsgi.contrib.django.handler import lambda_handler
+    task_root, handler_name, sdk_dir = sys.argv[1:]
+    sys.path[:0] = [task_root]
+    sys.path.append(sdk_dir)
+    module_name, _, attribute = handler_name.rpartition(".")
+    handler = getattr(importlib.import_module(module_name), attribute)
 
     packages = {
         "apig_wsgi",
@@ -55,7 +60,7 @@ def main() -> None:
     print(json.dumps({"ready": True}), flush=True)
     for line in sys.stdin:
         try:
-            result = lambda_handler(json.loads(line), LambdaContext())
+            result = handler(json.loads(line), LambdaContext())
         except Exception as exc:
             result = {"errorType": type(exc).__name__, "errorMessage": str(exc)}
         print(json.dumps(result), flush=True)

@@ -1,5 +1,8 @@
 """Optional: deploy to real AWS, call each front, tear everything down.
 
+Each front signs the guestbook and waits for the task the signature enqueued
+to run through the SQS queue; the Function URL's events must stream.
+
 Skipped unless ``APIG_WSGI_AWS_SMOKE_TEST=1`` is set, AWS credentials are
 available and ``DATABASE_URL`` names a PostgreSQL database that Lambda can
 reach: it creates real resources in the account (for a few minutes, costing
@@ -25,7 +28,10 @@ import boto3  # type: ignore[import-untyped]
 import pytest
 from botocore.exceptions import ClientError  # type: ignore[import-untyped]
 from conftest import run_playbook
+from example_site.events import EVENT_COUNT
+from example_site.events import EVENT_INTERVAL
 from fronts import IMAGE
+from sse import ticks
 
 ENABLED = os.environ.get("APIG_WSGI_AWS_SMOKE_TEST") == "1"
 pytestmark = pytest.mark.skipif(
@@ -155,12 +161,13 @@ def test_front_serves_page_image_cookies_and_csrf_post(
     assert token is not None
     origin = "{0.scheme}://{0.netloc}".format(urllib.parse.urlsplit(root))
     message = f"smoke test through {front}"
+    name = front.removesuffix("Endpoint")
     status, headers, _, _ = browser.open(
         root + "guestbook/",
         data=urllib.parse.urlencode(
             {
                 "csrfmiddlewaretoken": token.group(1).decode(),
-                "name": "Smoke",
+                "name": name,
                 "message": message,
             }
         ).encode(),
@@ -168,3 +175,27 @@ def test_front_serves_page_image_cookies_and_csrf_post(
     )
     assert status == 302, headers
     assert message.encode() in browser.open(root + "guestbook/")[3]
+    # The signature's task runs through the SQS queue, a moment later.
+    note = f"Thank you for signing, {name}!".encode()
+    deadline = time.monotonic() + 60
+    while note not in browser.open(root + "guestbook/")[3]:
+        assert time.monotonic() < deadline, "the thank-you task never ran"
+        time.sleep(2)
+
+
+def test_function_url_streams_the_events(deployed: dict[str, str]) -> None:
+    url = deployed["FunctionUrlEndpoint"] + "events/stream/"
+    with urllib.request.urlopen(url, timeout=30) as response:
+        first = b""
+        while not first.endswith(b"\n\n"):
+            first += response.readline()
+        first_seen = time.monotonic()
+        rest = response.read()
+        done = time.monotonic()
+
+    assert [event["number"] for event in ticks((first + rest).decode())] == list(
+        range(1, EVENT_COUNT + 1)
+    )
+    # Buffered, everything would arrive at once; streamed, the first event
+    # comes while the view still sleeps before the others.
+    assert done - first_seen > (EVENT_COUNT - 2) * EVENT_INTERVAL

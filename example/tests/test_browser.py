@@ -3,7 +3,9 @@
 ``python -m apig_wsgi serve`` turns each browser request into the event of the
 chosen front and calls the real Lambda handler, so this checks what a person
 would see behind that front: the page renders, the image decodes, the cookies
-are stored and the form posts. A screenshot of each run goes to test-artifacts/.
+are stored and the form posts, and through the streaming Function URL the
+server-sent events arrive one by one. A screenshot of each run goes to
+test-artifacts/.
 """
 
 from __future__ import annotations
@@ -21,10 +23,12 @@ import pytest
 from conftest import ARTIFACTS_DIR
 from conftest import EXAMPLE_DIR
 from conftest import TEST_SECRET_KEY
+from example_site.events import EVENT_INTERVAL
 from fronts import IMAGE
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.wait import WebDriverWait
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -69,13 +73,15 @@ def browser(tmp_path: Path) -> Iterator[webdriver.Chrome]:
         driver.quit()
 
 
-def start_server(format: str, stage: str | None) -> tuple[subprocess.Popen[str], str]:
+def start_server(
+    format: str, stage: str | None, handler: str = "lambda_handler"
+) -> tuple[subprocess.Popen[str], str]:
     command = [
         sys.executable,
         "-m",
         "apig_wsgi",
         "serve",
-        "apig_wsgi.contrib.django.handler:lambda_handler",
+        f"apig_wsgi.contrib.django.handler:{handler}",
         "--format",
         format,
         "--port",
@@ -170,3 +176,40 @@ def test_browser_renders_pages_stores_cookies_and_posts_form(
         hashlib.sha256(IMAGE.read_bytes()).hexdigest()
     )
     assert browser.save_screenshot(str(ARTIFACTS_DIR / f"example-{format}-upload.png"))
+
+
+@pytest.mark.parametrize("streamed", [True, False], ids=["streamed", "buffered"])
+def test_browser_receives_the_events_as_they_are_sent(
+    browser: webdriver.Chrome, streamed: bool
+) -> None:
+    # The handler of the site stack streams the Function URL's responses;
+    # lambda_handler buffers them, as every front but the Function URL does.
+    handler = "streaming_handler" if streamed else "lambda_handler"
+    process, root_url = start_server("function-url", None, handler)
+    try:
+        browser.get(root_url + "events/")
+        WebDriverWait(browser, 20).until(
+            lambda driver: driver.find_element(By.ID, "status").text == "done"
+        )
+        ARTIFACTS_DIR.mkdir(exist_ok=True)
+        browser.save_screenshot(str(ARTIFACTS_DIR / f"example-events-{handler}.png"))
+        items = browser.find_elements(By.CLASS_NAME, "event")
+        times = [
+            (
+                float(item.get_attribute("data-sent-at") or "nan"),
+                float(item.get_attribute("data-received-at") or "nan"),
+            )
+            for item in items
+        ]
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        assert process.stderr is not None
+        process.stderr.close()
+
+    assert len(times) == 5
+    first_received = times[0][1]
+    last_sent = times[-1][0]
+    # Streamed, the page showed the first event well before the view sent the
+    # last; buffered, only once the view was done.
+    assert (first_received < last_sent - EVENT_INTERVAL) is streamed

@@ -4,20 +4,24 @@ The playbook runs unmodified, as a user would, against a moto server on
 127.0.0.1 with the fronts moto can create: the REST API and the load balancer.
 These runs prove that the playbook builds the zip, that both templates parse
 and deploy, that the zip's S3 version and checksum reach a published version
-that the live alias points to and every front invokes, that a second run
+that the live alias points to and every front invokes, that the task queue,
+its dead-letter queue and its event source mapping deploy, that a second run
 changes nothing, that a change publishes a new version, that a rollback moves
 the alias, that a changed template redeploys the REST API, that a stack left in
 ROLLBACK_COMPLETE is replaced, and that bad load balancer subnets stop the run
-before anything is deployed.
+before anything is deployed, and so does SnapStart with streaming.
 
 They do not prove that the deployment works on AWS. moto runs no Lambda code
 (so the migration step is switched off here; test_lambda_zip.py sends the same
-event to the built zip), evaluates no IAM policy or resource permission, and
-ignores the bucket's VersioningConfiguration (the playbook turns versioning on
-through the S3 API too), BinaryMediaTypes and the target group's attributes
-and health check; it skips the bucket policy and AWS::ApiGateway::Stage, and
-has no AWS::Lambda::Url or AWS::ApiGatewayV2::* (so the Function URL and HTTP
-API stay off here). test_templates.py asserts all of that wiring instead.
+event to the built zip, and the queue's messages), checks no template Rules
+(the playbook refuses SnapStart with streaming itself), evaluates no IAM
+policy or resource permission, and ignores the bucket's
+VersioningConfiguration (the playbook turns versioning on through the S3 API
+too), BinaryMediaTypes and the target group's attributes and health check; it
+skips the bucket policy and AWS::ApiGateway::Stage, and has no
+AWS::Lambda::Url or AWS::ApiGatewayV2::* (so the Function URL, and with it
+streaming, and the HTTP API stay off here). test_templates.py asserts all of
+that wiring instead.
 moto_support.py teaches moto AWS::Lambda::Alias and the Version's attribute
 and CodeSha256 check. Nothing here checks service quotas, name clashes in a
 real account, or VPC routing for the load balancer.
@@ -27,6 +31,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import re
 import subprocess
 from collections.abc import Iterator
@@ -229,11 +234,16 @@ def test_playbook_deploys_then_changes_nothing(moto_url: str, tmp_path: Path) ->
         configuration["CodeSha256"]
         == base64.b64encode(hashlib.sha256(zip_bytes).digest()).decode()
     )
-    assert configuration["Handler"] == "apig_wsgi.contrib.django.handler.lambda_handler"
+    assert configuration["Handler"] == (
+        "apig_wsgi.contrib.django.handler.streaming_handler"
+    )
     assert configuration["Runtime"] == "python3.13"
     assert configuration["Role"] == base_outputs["FunctionRoleArn"]
     (load_balancer,) = aws("elbv2", moto_url).describe_load_balancers()["LoadBalancers"]
     (rest_api,) = aws("apigateway", moto_url).get_rest_apis()["items"]
+    sqs = aws("sqs", moto_url)
+    queue_url = sqs.get_queue_url(QueueName="apig-wsgi-example-tasks")["QueueUrl"]
+    # No exec wrapper: without a Function URL nothing streams.
     assert configuration["Environment"]["Variables"] == {
         "DJANGO_SETTINGS_MODULE": "example_site.settings",
         "DJANGO_SECRET_KEY_PARAMETER": "/apig-wsgi-example/secret-key",
@@ -244,7 +254,46 @@ def test_playbook_deploys_then_changes_nothing(moto_url: str, tmp_path: Path) ->
         ),
         "DJANGO_CSRF_TRUSTED_ORIGINS": "",
         "DJANGO_SECURE_COOKIES": "false",
+        # The queue's Ref: its URL as AWS writes it.
+        "TASKS_QUEUE_URL": (
+            f"https://sqs.{REGION}.amazonaws.com/{ACCOUNT}/apig-wsgi-example-tasks"
+        ),
     }
+
+    # The task queue runs its messages through the live version, reporting
+    # failures one by one, and sends what failed three times to its
+    # dead-letter queue.
+    queue = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["All"])[
+        "Attributes"
+    ]
+    dead_letter_url = sqs.get_queue_url(QueueName="apig-wsgi-example-tasks-dead")[
+        "QueueUrl"
+    ]
+    dead_letter_arn = sqs.get_queue_attributes(
+        QueueUrl=dead_letter_url, AttributeNames=["QueueArn"]
+    )["Attributes"]["QueueArn"]
+    assert json.loads(queue["RedrivePolicy"]) == {
+        "deadLetterTargetArn": dead_letter_arn,
+        "maxReceiveCount": 3,
+    }
+    assert queue["VisibilityTimeout"] == "150"
+    (mapping,) = lambda_client.list_event_source_mappings()["EventSourceMappings"]
+    assert (
+        mapping["EventSourceArn"],
+        mapping["FunctionArn"],
+        mapping["FunctionResponseTypes"],
+        mapping["BatchSize"],
+    ) == (
+        queue["QueueArn"],
+        # moto resolves the alias to its version; AWS keeps the alias's ARN
+        # (test_templates.py checks that the mapping names the alias).
+        f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:apig-wsgi-example:1",
+        ["ReportBatchItemFailures"],
+        10,
+    )
+    assert outputs(moto_url, "apig-wsgi-example-site")["TaskDeadLetterQueueUrl"] == (
+        f"https://sqs.{REGION}.amazonaws.com/{ACCOUNT}/apig-wsgi-example-tasks-dead"
+    )
 
     # Every front moto has invokes the alias.
     alias_arn = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:apig-wsgi-example:live"
@@ -402,4 +451,16 @@ def test_deploy_without_database_url_stops_with_how_to(
 
     assert result.returncode == 2
     assert "Set DATABASE_URL to the PostgreSQL database of the site" in result.stdout
+    assert aws("cloudformation", moto_url).describe_stacks()["Stacks"] == []
+
+
+def test_snapstart_with_streaming_stops_with_how_to(
+    moto_url: str, tmp_path: Path
+) -> None:
+    deployer = Deployer(moto_url, tmp_path)
+
+    result = deployer.run("-eenable_snapstart=true", "-eenable_streaming=true")
+
+    assert result.returncode == 2
+    assert "Add -e enable_streaming=false to use SnapStart." in result.stdout
     assert aws("cloudformation", moto_url).describe_stacks()["Stacks"] == []

@@ -20,7 +20,14 @@ PRODUCTION = {
     "DJANGO_ALLOWED_HOSTS": ".lambda-url.eu-west-1.on.aws,,www.example.com,",
     "DJANGO_CSRF_TRUSTED_ORIGINS": "https://www.example.com",
     "DATABASE_URL": "postgres://app:secret@db.example.com:5432/site",
+    "TASKS_QUEUE_URL": (
+        "https://sqs.eu-west-1.amazonaws.com/123456789012/apig-wsgi-example-tasks"
+    ),
 }
+SHOW_TASKS = (
+    "from django.tasks import task_backends; backend = task_backends['default']; "
+    "print(type(backend).__name__, backend.options)"
+)
 
 
 def run_python(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
@@ -81,6 +88,28 @@ def test_production_settings_pass_check_deploy() -> None:
         0,
         "",
         "System check identified no issues (2 silenced).\n",
+    )
+
+
+def test_tasks_go_to_the_queue_in_production() -> None:
+    result = run_python("-c", SHOW_TASKS, **PRODUCTION)
+
+    assert (result.returncode, result.stderr, result.stdout) == (
+        0,
+        "",
+        "SQSBackend {'QUEUE_URL': "
+        "'https://sqs.eu-west-1.amazonaws.com/123456789012/apig-wsgi-example-tasks'}"
+        "\n",
+    )
+
+
+def test_tasks_run_at_once_without_a_queue() -> None:
+    result = run_python("-c", SHOW_TASKS, DJANGO_DEBUG="true")
+
+    assert (result.returncode, result.stderr, result.stdout) == (
+        0,
+        "",
+        "ImmediateBackend {}\n",
     )
 
 

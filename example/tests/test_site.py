@@ -1,4 +1,8 @@
-"""The example site through its real Lambda handler and apig_wsgi's test client."""
+"""The example site through its real Lambda handler and apig_wsgi's test client.
+
+The handler is the one the site stack names; called as a handler, it answers
+every front buffered (test_lambda_zip.py streams through the runtime loop).
+"""
 
 from __future__ import annotations
 
@@ -6,10 +10,16 @@ import gzip
 import hashlib
 import io
 import json
+import logging
 from typing import Any
 
 import pytest
 from django.core.management import call_command
+from example_site.events import EVENT_COUNT
+from example_site.events import EVENT_INTERVAL
+from example_site.guestbook.models import Entry
+from example_site.guestbook.models import ThankYou
+from example_site.guestbook.tasks import thank_signer
 from example_site.views import MASK
 from example_site.views import MAX_UPLOAD_BYTES
 from fronts import FRONTS
@@ -20,14 +30,15 @@ from fronts import logo_url
 from fronts import set_cookies
 from multipart import CONTENT_TYPE
 from multipart import form_data
+from sse import server_sent_events
 
-from apig_wsgi.contrib.django.handler import lambda_handler
+from apig_wsgi.contrib.django.handler import streaming_handler
 from apig_wsgi.testing import Client
 from apig_wsgi.testing import build_event
 
 
 def client_for(front: str) -> Client:
-    return client_for_handler(lambda_handler, front)
+    return client_for_handler(streaming_handler, front)
 
 
 @pytest.mark.parametrize("front", FRONTS)
@@ -95,6 +106,7 @@ def test_request_json_lists_apig_context() -> None:
         "compressed": "/compressed/",
         "upload": "/upload/",
         "guestbook": "/guestbook/",
+        "events": "/events/",
         "request-json": "/api/request/",
     }
 
@@ -248,6 +260,58 @@ def test_guestbook_keeps_entries_in_the_database() -> None:
     assert '<strong class="entry-name">Ada</strong>' in after.text
 
 
+def sign(client: Client, name: str) -> None:
+    page = client.get("/guestbook/")
+    response = client.post(
+        "/guestbook/",
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Origin": "https://abcdef1234.execute-api.us-east-1.amazonaws.com",
+        },
+        cookies={"csrftoken": set_cookies(page)["csrftoken"]},
+        body=f"csrfmiddlewaretoken={csrf_form_token(page)}&name={name}&message=Hi".encode(),
+    )
+    assert response.status == 302, response.text
+
+
+def test_signing_enqueues_a_task_that_records_a_thank_you() -> None:
+    # Without TASKS_QUEUE_URL the settings run tasks at once, as locally.
+    client = client_for("http-v2")
+
+    sign(client, "Grace")
+    after = client.get("/guestbook/")
+
+    entry = Entry.objects.get(name="Grace")
+    assert ThankYou.objects.get(entry=entry).note == "Thank you for signing, Grace!"
+    assert (
+        '<strong class="entry-name">Grace</strong>: <span class="entry-message">Hi'
+        '</span> <em class="thank-you">Thank you for signing, Grace!</em>'
+    ) in after.text
+
+
+def test_thank_you_task_runs_twice_without_a_second_note() -> None:
+    entry = Entry.objects.create(name="Twice", message="SQS may deliver twice")
+
+    first = thank_signer.call(entry.pk)
+    second = thank_signer.call(entry.pk)
+
+    assert (first, second) == (True, False)
+    assert ThankYou.objects.filter(entry=entry).count() == 1
+
+
+def test_thank_you_task_for_a_deleted_entry_warns(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    entry = Entry.objects.create(name="Gone", message="Deleted before the task ran")
+    entry_id = entry.pk
+    entry.delete()
+
+    with caplog.at_level(logging.WARNING):
+        assert thank_signer.call(entry_id) is False
+
+    assert caplog.messages == [f"Guestbook entry {entry_id} is gone: nobody to thank."]
+
+
 def test_guestbook_rejects_an_empty_entry() -> None:
     client = client_for("http-v2")
     page = client.get("/guestbook/")
@@ -286,3 +350,31 @@ def test_other_methods_on_a_read_only_page_are_not_allowed() -> None:
 
     assert response.status == 405
     assert response.header("allow") == "GET, HEAD"
+
+
+def test_events_page_listens_to_the_stream_behind_the_stage() -> None:
+    response = client_for("rest").get("/events/")
+
+    assert response.status == 200
+    assert 'new EventSource("/live/events/stream/")' in response.text
+
+
+@pytest.mark.parametrize("front", ["function-url", "alb"])
+def test_event_stream_buffered_holds_every_event(front: str) -> None:
+    response = client_for(front).get("/events/stream/")
+
+    assert response.status == 200
+    assert response.header("content-type") == "text/event-stream"
+    assert response.header("cache-control") == "no-cache"
+    events = server_sent_events(response.text)
+    assert [(e.get("id"), e["event"]) for e in events] == [
+        *((str(number), "tick") for number in range(1, EVENT_COUNT + 1)),
+        (None, "done"),
+    ]
+    ticks = [json.loads(event["data"]) for event in events[:-1]]
+    assert [(tick["number"], tick["of"]) for tick in ticks] == [
+        (number, EVENT_COUNT) for number in range(1, EVENT_COUNT + 1)
+    ]
+    # The view sleeps between two events.
+    gaps = [b["sent_at"] - a["sent_at"] for a, b in zip(ticks, ticks[1:])]
+    assert min(gaps) >= EVENT_INTERVAL

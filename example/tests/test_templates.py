@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 import yaml
-from cfnlint.decode.cfn_yaml import loads  # type: ignore[import-untyped]
+from cfn_templates import load_template as load
 from conftest import DEPLOYMENT_DIR
 from example_site.health import HEALTH_CHECK_PATH
 
@@ -24,13 +24,6 @@ LAMBDA_INTEGRATION_URI = {
     "Fn::Sub": "arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/"
     "2015-03-31/functions/${LiveAlias}/invocations"
 }
-
-
-def load(name: str) -> dict[str, Any]:
-    template: dict[str, Any] = json.loads(
-        json.dumps(loads((DEPLOYMENT_DIR / name).read_text()))
-    )
-    return template
 
 
 @pytest.fixture(scope="module")
@@ -69,8 +62,19 @@ class TestFunctionUrl:
             "TargetFunctionArn": {"Ref": "Function"},
             "Qualifier": "live",
             "AuthType": "NONE",
+            "InvokeMode": {"Fn::If": ["StreamingOn", "RESPONSE_STREAM", "BUFFERED"]},
         }
         assert site["FunctionUrl"]["DependsOn"] == "LiveAlias"
+
+    def test_url_streams_unless_streaming_is_off(self) -> None:
+        conditions = load("site.yml")["Conditions"]
+
+        assert conditions["StreamingOn"] == {
+            "Fn::And": [
+                {"Condition": "FunctionUrlOn"},
+                {"Fn::Equals": [{"Ref": "EnableStreaming"}, "true"]},
+            ]
+        }
 
     def test_both_permissions_allow_everyone_on_the_alias(
         self, site: dict[str, Any]
@@ -238,7 +242,9 @@ class TestFunction:
     def test_handler_is_the_contrib_django_handler(self, site: dict[str, Any]) -> None:
         function = properties(site, "Function")
 
-        assert function["Handler"] == "apig_wsgi.contrib.django.handler.lambda_handler"
+        assert function["Handler"] == (
+            "apig_wsgi.contrib.django.handler.streaming_handler"
+        )
         assert function["Architectures"] == [{"Ref": "Architecture"}]
         assert function["SnapStart"] == {
             "Fn::If": [
@@ -255,16 +261,47 @@ class TestFunction:
         variables = properties(site, "Function")["Environment"]["Variables"]
 
         assert sorted(variables) == [
+            "AWS_LAMBDA_EXEC_WRAPPER",
             "DJANGO_ALLOWED_HOSTS",
             "DJANGO_CSRF_TRUSTED_ORIGINS",
             "DJANGO_DATABASE_URL_PARAMETER",
             "DJANGO_SECRET_KEY_PARAMETER",
             "DJANGO_SECURE_COOKIES",
             "DJANGO_SETTINGS_MODULE",
+            "TASKS_QUEUE_URL",
         ]
         for name in variables:
-            if name != "DJANGO_SETTINGS_MODULE":
+            if name not in ("DJANGO_SETTINGS_MODULE", "AWS_LAMBDA_EXEC_WRAPPER"):
                 assert f'"{name}"' in settings, name
+
+    def test_exec_wrapper_is_the_zips_run_wsgi_when_streaming(
+        self, site: dict[str, Any]
+    ) -> None:
+        variables = properties(site, "Function")["Environment"]["Variables"]
+
+        # Lambda unpacks the zip in /var/task; build_lambda_zip.py puts the
+        # wrapper at its root.
+        assert variables["AWS_LAMBDA_EXEC_WRAPPER"] == {
+            "Fn::If": ["StreamingOn", "/var/task/run-wsgi", {"Ref": "AWS::NoValue"}]
+        }
+        assert (DEPLOYMENT_DIR / "run-wsgi").read_text() == (
+            DEPLOYMENT_DIR.parents[1] / "docs/examples/streaming/run-wsgi"
+        ).read_text()
+
+    def test_streaming_and_snapstart_exclude_each_other(self) -> None:
+        rule = load("site.yml")["Rules"]["StreamingWithoutSnapStart"]
+
+        assert rule["RuleCondition"] == {
+            "Fn::Equals": [{"Ref": "EnableSnapStart"}, "true"]
+        }
+        assert [assertion["Assert"] for assertion in rule["Assertions"]] == [
+            {
+                "Fn::Or": [
+                    {"Fn::Equals": [{"Ref": "EnableStreaming"}, "false"]},
+                    {"Fn::Equals": [{"Ref": "EnableFunctionUrl"}, "false"]},
+                ]
+            }
+        ]
 
     def test_allowed_hosts_are_each_fronts_host_and_the_custom_ones(
         self, site: dict[str, Any]
@@ -367,6 +404,78 @@ class TestFunction:
         assert users == set()
 
 
+class TestTasks:
+    def test_views_send_tasks_to_the_queue(self, site: dict[str, Any]) -> None:
+        variables = properties(site, "Function")["Environment"]["Variables"]
+
+        assert variables["TASKS_QUEUE_URL"] == {"Ref": "TaskQueue"}
+
+    def test_queue_outlasts_six_timeouts_and_has_a_dead_letter_queue(
+        self, site: dict[str, Any]
+    ) -> None:
+        queue = properties(site, "TaskQueue")
+        timeout = properties(site, "Function")["Timeout"]
+
+        assert queue["QueueName"] == {"Fn::Sub": "${FunctionName}-tasks"}
+        # https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html
+        assert queue["VisibilityTimeout"] >= 6 * timeout
+        assert queue["RedrivePolicy"] == {
+            "deadLetterTargetArn": {"Fn::GetAtt": ["TaskDeadLetterQueue", "Arn"]},
+            "maxReceiveCount": 3,
+        }
+        dead_letters = properties(site, "TaskDeadLetterQueue")
+        # Longer than the task queue's default of four days: a message keeps
+        # its first enqueue time in the dead-letter queue.
+        assert dead_letters["MessageRetentionPeriod"] == 14 * 24 * 3600
+        assert "MessageRetentionPeriod" not in queue
+        assert queue["SqsManagedSseEnabled"] is True
+        assert dead_letters["SqsManagedSseEnabled"] is True
+
+    def test_mapping_invokes_the_alias_and_reports_batch_item_failures(
+        self, site: dict[str, Any]
+    ) -> None:
+        assert properties(site, "TaskQueueMapping") == {
+            "EventSourceArn": {"Fn::GetAtt": ["TaskQueue", "Arn"]},
+            "FunctionName": ALIAS,
+            "BatchSize": 10,
+            "FunctionResponseTypes": ["ReportBatchItemFailures"],
+        }
+
+    def test_role_may_use_the_task_queue_by_its_name_only(
+        self, site: dict[str, Any], base: dict[str, Any]
+    ) -> None:
+        policies = {
+            policy["PolicyName"]: policy["PolicyDocument"]["Statement"]
+            for policy in properties(base, "FunctionRole")["Policies"]
+        }
+
+        assert sorted(policies) == [
+            "read-own-secrets",
+            "use-own-task-queue",
+            "write-own-logs",
+        ]
+        assert properties(site, "TaskQueue")["QueueName"] == {
+            "Fn::Sub": "${FunctionName}-tasks"
+        }
+        # SendMessage for the views; the other three are what an event
+        # source mapping needs of the function's role.
+        assert policies["use-own-task-queue"] == [
+            {
+                "Effect": "Allow",
+                "Action": [
+                    "sqs:SendMessage",
+                    "sqs:ReceiveMessage",
+                    "sqs:DeleteMessage",
+                    "sqs:GetQueueAttributes",
+                ],
+                "Resource": {
+                    "Fn::Sub": "arn:${AWS::Partition}:sqs:${AWS::Region}:"
+                    "${AWS::AccountId}:${FunctionName}-tasks"
+                },
+            }
+        ]
+
+
 class TestBase:
     def test_role_may_write_its_logs_and_read_its_two_parameters(
         self, base: dict[str, Any]
@@ -374,6 +483,7 @@ class TestBase:
         policies = {
             policy["PolicyName"]: policy["PolicyDocument"]["Statement"]
             for policy in properties(base, "FunctionRole")["Policies"]
+            if policy["PolicyName"] != "use-own-task-queue"
         }
 
         assert policies == {

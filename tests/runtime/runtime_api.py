@@ -116,16 +116,20 @@ class FakeLambda(ThreadingHTTPServer):
         env: Mapping[str, str | None] | None = None,
         argv: list[str] | None = None,
         command: list[str] | None = None,
+        cwd: Path | None = None,
     ) -> subprocess.Popen[bytes]:
         """Start the runtime as Lambda would: ``python -m apig_wsgi.runtime``.
 
-        ``command`` replaces that, and ``None`` values in ``env`` unset a variable.
+        ``command`` replaces that, and ``None`` values in ``env`` unset a
+        variable. It runs in the project's root unless ``cwd`` (Lambda's is
+        the task root) says otherwise.
         """
         self.starts += 1
         self.handler_spec = handler
         self.runtime_env = dict(env or {})
         self.argv = list(argv or ())
         self.command = command or [sys.executable, "-m", "apig_wsgi.runtime"]
+        self.cwd = cwd or ROOT
         environ = {
             key: value
             for key, value in os.environ.items()
@@ -156,7 +160,7 @@ class FakeLambda(ThreadingHTTPServer):
                 [*self.command, *self.argv],
                 env=environ,
                 # Coverage's relative omit patterns need the project's root.
-                cwd=str(ROOT),
+                cwd=str(self.cwd),
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
@@ -218,7 +222,9 @@ class FakeLambda(ThreadingHTTPServer):
         invocation.done.set()
         self.waiting.clear()
         # Lambda starts the function again for the next invocation.
-        self.start_runtime(self.handler_spec, self.runtime_env, self.argv, self.command)
+        self.start_runtime(
+            self.handler_spec, self.runtime_env, self.argv, self.command, self.cwd
+        )
 
 
 class _RuntimeAPIHandler(BaseHTTPRequestHandler):

@@ -9,8 +9,6 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -33,20 +31,11 @@ SSE_PRELUDE = {
 }
 
 
-@pytest.fixture
-def fake(tmp_path: Path) -> Iterator[FakeLambda]:
-    server = FakeLambda(tmp_path)
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-def start(fake: FakeLambda, handler: str, **env: str | None) -> None:
-    env.setdefault("BARRIER_FILE", str(fake.tmp_path / "release"))
-    env.setdefault("CLOSE_MARKER", str(fake.tmp_path / "closed"))
-    fake.start_runtime(handler, env)
-    fake.wait_until_idle()
+def start(fake_lambda: FakeLambda, handler: str, **env: str | None) -> None:
+    env.setdefault("BARRIER_FILE", str(fake_lambda.tmp_path / "release"))
+    env.setdefault("CLOSE_MARKER", str(fake_lambda.tmp_path / "closed"))
+    fake_lambda.start_runtime(handler, env)
+    fake_lambda.wait_until_idle()
 
 
 def request(format: str, path: str = "/caf%C3%A9", **kwargs: Any) -> dict[str, Any]:
@@ -72,10 +61,10 @@ def wait_for_chunk(invocation: Invocation, text: bytes) -> float:
     raise AssertionError(f"{text!r} never arrived: {invocation.chunks!r}")
 
 
-def release(fake: FakeLambda) -> float:
+def release(fake_lambda: FakeLambda) -> float:
     """Let the app send its next chunk; the time just before it may."""
     released = time.monotonic()
-    (fake.tmp_path / "release").write_text("go")
+    (fake_lambda.tmp_path / "release").write_text("go")
     return released
 
 
@@ -89,14 +78,14 @@ def error_body(invocation: Invocation) -> dict[str, Any]:
 class TestBufferedFronts:
     @pytest.mark.parametrize("stream", ["", "function-url", "function-url,rest"])
     def test_every_front_answered_as_make_lambda_handler(
-        self, fake: FakeLambda, stream: str
+        self, fake_lambda: FakeLambda, stream: str
     ) -> None:
-        start(fake, ECHO, APIG_WSGI_STREAM=stream)
+        start(fake_lambda, ECHO, APIG_WSGI_STREAM=stream)
         streamed = set(filter(None, stream.split(",")))
         buffered_handler = make_lambda_handler(echo_app)
         for format in FORMATS:
             event = request(format)
-            invocation = fake.invoke(event)
+            invocation = fake_lambda.invoke(event)
             expected = buffered_handler(event, LambdaContext())
             if format in streamed:
                 assert invocation.kind == "stream", format
@@ -104,33 +93,33 @@ class TestBufferedFronts:
                 assert prelude["statusCode"] == expected["statusCode"]
                 assert json.loads(body) == json.loads(expected["body"])
             else:
-                assert invocation.kind == "response", (format, fake.log())
+                assert invocation.kind == "response", (format, fake_lambda.log())
                 assert invocation.result == expected
                 assert invocation.request_headers["Content-Type"] == (
                     "application/json"
                 )
-        assert fake.starts == 1
+        assert fake_lambda.starts == 1
 
-    def test_lambda_handler_is_called_as_is(self, fake: FakeLambda) -> None:
-        start(fake, "tests.testing.apps.handler")
+    def test_lambda_handler_is_called_as_is(self, fake_lambda: FakeLambda) -> None:
+        start(fake_lambda, "tests.testing.apps.handler")
         event = request("http-v2")
-        invocation = fake.invoke(event)
+        invocation = fake_lambda.invoke(event)
         assert invocation.result == make_lambda_handler(echo_app)(
             event, LambdaContext()
         )
 
-    def test_handler_named_on_the_command_line(self, fake: FakeLambda) -> None:
+    def test_handler_named_on_the_command_line(self, fake_lambda: FakeLambda) -> None:
         # A container image's ENTRYPOINT with the handler as CMD.
-        fake.start_runtime("ignored.by_the_runtime", {}, argv=[ECHO])
-        fake.wait_until_idle()
+        fake_lambda.start_runtime("ignored.by_the_runtime", {}, argv=[ECHO])
+        fake_lambda.wait_until_idle()
         event = request("alb")
-        assert fake.invoke(event).result == make_lambda_handler(echo_app)(
+        assert fake_lambda.invoke(event).result == make_lambda_handler(echo_app)(
             event, LambdaContext()
         )
 
-    def test_unhandled_exception_posts_an_error(self, fake: FakeLambda) -> None:
-        start(fake, ECHO)
-        invocation = fake.invoke(build_event("http-v2", "GET", "/error"))
+    def test_unhandled_exception_posts_an_error(self, fake_lambda: FakeLambda) -> None:
+        start(fake_lambda, ECHO)
+        invocation = fake_lambda.invoke(build_event("http-v2", "GET", "/error"))
         assert invocation.kind == "error"
         assert invocation.request_headers["Lambda-Runtime-Function-Error-Type"] == (
             "Unhandled"
@@ -140,16 +129,16 @@ class TestBufferedFronts:
         assert error["errorMessage"] == "the app failed"
         assert error["requestId"] == invocation.request_id
         assert any("tests/testing/apps.py" in line for line in error["stackTrace"])
-        assert "[ERROR]" in fake.log()
+        assert "[ERROR]" in fake_lambda.log()
         assert f"\t{invocation.request_id}\tInvocation failed: RuntimeError" in (
-            fake.log()
+            fake_lambda.log()
         )
         # The API closed the connection after the error; the runtime reconnects.
-        assert fake.invoke(request("http-v2")).kind == "response"
+        assert fake_lambda.invoke(request("http-v2")).kind == "response"
 
-    def test_invalid_event_is_an_error(self, fake: FakeLambda) -> None:
-        start(fake, ECHO, APIG_WSGI_STREAM="function-url")
-        invocation = fake.invoke({"hello": "world"})
+    def test_invalid_event_is_an_error(self, fake_lambda: FakeLambda) -> None:
+        start(fake_lambda, ECHO, APIG_WSGI_STREAM="function-url")
+        invocation = fake_lambda.invoke({"hello": "world"})
         # The stack trace holds the paths of this checkout.
         error = {key: invocation.error[key] for key in ("errorType", "errorMessage")}
         assert error == {
@@ -159,9 +148,9 @@ class TestBufferedFronts:
             "non_http_handler to handle other events.",
         }
 
-    def test_result_that_is_not_json(self, fake: FakeLambda) -> None:
-        start(fake, "tests.runtime.apps.unserialisable_handler")
-        invocation = fake.invoke({})
+    def test_result_that_is_not_json(self, fake_lambda: FakeLambda) -> None:
+        start(fake_lambda, "tests.runtime.apps.unserialisable_handler")
+        invocation = fake_lambda.invoke({})
         assert invocation.request_headers["Lambda-Runtime-Function-Error-Type"] == (
             "Runtime.MarshalError"
         )
@@ -169,9 +158,9 @@ class TestBufferedFronts:
             "Object of type set is not JSON serializable"
         )
 
-    def test_event_that_is_not_json(self, fake: FakeLambda) -> None:
-        start(fake, ECHO)
-        invocation = fake.invoke(b"{not json")
+    def test_event_that_is_not_json(self, fake_lambda: FakeLambda) -> None:
+        start(fake_lambda, ECHO)
+        invocation = fake_lambda.invoke(b"{not json")
         error = {key: invocation.error[key] for key in ("errorType", "errorMessage")}
         assert error == {
             "errorType": "Runtime.UnmarshalError",
@@ -182,15 +171,15 @@ class TestBufferedFronts:
 
 class TestContext:
     def test_context_has_the_managed_runtimes_attributes(
-        self, fake: FakeLambda
+        self, fake_lambda: FakeLambda
     ) -> None:
-        start(fake, "tests.runtime.apps.context_handler")
+        start(fake_lambda, "tests.runtime.apps.context_handler")
         client_context = {
             "client": {"installation_id": "i-1", "app_title": "App"},
             "custom": {"k": "v"},
             "env": {"platform": "ios"},
         }
-        invocation = fake.invoke(
+        invocation = fake_lambda.invoke(
             {},
             timeout_ms=20_000,
             headers={
@@ -202,7 +191,7 @@ class TestContext:
             },
         )
         result = invocation.result
-        assert "context.log works" in fake.log()
+        assert "context.log works" in fake_lambda.log()
         assert 0 < result.pop("remaining_ms") <= 20_000
         assert result == {
             "aws_request_id": invocation.request_id,
@@ -231,10 +220,10 @@ class TestContext:
             ),
         }
 
-    def test_context_without_mobile_sdk_headers(self, fake: FakeLambda) -> None:
-        start(fake, "tests.runtime.apps.context_handler")
+    def test_context_without_mobile_sdk_headers(self, fake_lambda: FakeLambda) -> None:
+        start(fake_lambda, "tests.runtime.apps.context_handler")
         past = str(int(time.time() * 1000) - 5000)
-        result = fake.invoke(
+        result = fake_lambda.invoke(
             {},
             headers={"Lambda-Runtime-Trace-Id": "", "Lambda-Runtime-Deadline-Ms": past},
         ).result
@@ -264,24 +253,28 @@ class TestContext:
         ],
     )
     def test_context_header_that_is_not_json(
-        self, fake: FakeLambda, header: str, value: str, message: str
+        self, fake_lambda: FakeLambda, header: str, value: str, message: str
     ) -> None:
-        start(fake, "tests.runtime.apps.context_handler")
-        invocation = fake.invoke({}, headers={header: value})
+        start(fake_lambda, "tests.runtime.apps.context_handler")
+        invocation = fake_lambda.invoke({}, headers={header: value})
         assert invocation.error["errorType"] == "Runtime.UnmarshalError"
         assert invocation.error["errorMessage"] == message
 
 
 class TestStreaming:
     def test_chunks_arrive_while_the_app_is_still_producing(
-        self, fake: FakeLambda
+        self, fake_lambda: FakeLambda
     ) -> None:
-        start(fake, "tests.runtime.apps.barrier_app", APIG_WSGI_STREAM="function-url")
-        invocation = fake.submit(request("function-url"))
+        start(
+            fake_lambda,
+            "tests.runtime.apps.barrier_app",
+            APIG_WSGI_STREAM="function-url",
+        )
+        invocation = fake_lambda.submit(request("function-url"))
         # The app sends its second event only after the first reached the API.
         first = wait_for_chunk(invocation, b"data: one")
-        released = release(fake)
-        fake.wait(invocation)
+        released = release(fake_lambda)
+        fake_lambda.wait(invocation)
         last = wait_for_chunk(invocation, b"data: released")
         assert first < released < last
         assert invocation.prelude_and_body() == (
@@ -298,12 +291,14 @@ class TestStreaming:
             "Lambda-Runtime-Function-Error-Type, Lambda-Runtime-Function-Error-Body"
         )
         assert invocation.trailers == {}
-        assert (fake.tmp_path / "closed").read_text() == "closed"
+        assert (fake_lambda.tmp_path / "closed").read_text() == "closed"
 
-    def test_rest_api_prelude_has_multi_value_headers(self, fake: FakeLambda) -> None:
-        start(fake, "tests.runtime.apps.barrier_app", APIG_WSGI_STREAM="rest")
-        release(fake)
-        invocation = fake.invoke(request("rest"))
+    def test_rest_api_prelude_has_multi_value_headers(
+        self, fake_lambda: FakeLambda
+    ) -> None:
+        start(fake_lambda, "tests.runtime.apps.barrier_app", APIG_WSGI_STREAM="rest")
+        release(fake_lambda)
+        invocation = fake_lambda.invoke(request("rest"))
         assert invocation.prelude_and_body() == (
             {
                 "statusCode": 200,
@@ -316,9 +311,15 @@ class TestStreaming:
             b"data: one\n\ndata: released\n\n",
         )
 
-    def test_error_mid_stream_goes_in_the_trailers(self, fake: FakeLambda) -> None:
-        start(fake, "tests.runtime.apps.failing_app", APIG_WSGI_STREAM="function-url")
-        invocation = fake.invoke(build_event("function-url", "GET", "/feed"))
+    def test_error_mid_stream_goes_in_the_trailers(
+        self, fake_lambda: FakeLambda
+    ) -> None:
+        start(
+            fake_lambda,
+            "tests.runtime.apps.failing_app",
+            APIG_WSGI_STREAM="function-url",
+        )
+        invocation = fake_lambda.invoke(build_event("function-url", "GET", "/feed"))
         assert invocation.prelude_and_body() == (SSE_PRELUDE, b"data: one\n\n")
         assert invocation.trailers["Lambda-Runtime-Function-Error-Type"] == (
             "RuntimeError"
@@ -328,27 +329,32 @@ class TestStreaming:
         assert error["errorMessage"] == "the feed broke"
         assert error["requestId"] == invocation.request_id
         assert any("tests/runtime/apps.py" in line for line in error["stackTrace"])
-        assert (fake.tmp_path / "closed").read_text() == "closed"
+        assert (fake_lambda.tmp_path / "closed").read_text() == "closed"
         assert (
             "Exception in the WSGI application for GET /feed after 11 bytes of the "
-            "body were streamed; ended the stream with an error." in fake.log()
+            "body were streamed; ended the stream with an error." in fake_lambda.log()
         )
         # The runtime goes on serving.
-        assert fake.invoke(build_event("function-url", "GET", "/feed")).kind == "stream"
+        assert (
+            fake_lambda.invoke(build_event("function-url", "GET", "/feed")).kind
+            == "stream"
+        )
 
-    def test_streaming_handler_named_by_handler(self, fake: FakeLambda) -> None:
-        start(fake, "tests.runtime.apps.streaming_handler")
-        assert fake.invoke(request("function-url")).kind == "stream"
-        assert fake.invoke(request("rest")).kind == "stream"
-        assert fake.invoke(request("http-v2")).kind == "response"
+    def test_streaming_handler_named_by_handler(self, fake_lambda: FakeLambda) -> None:
+        start(fake_lambda, "tests.runtime.apps.streaming_handler")
+        assert fake_lambda.invoke(request("function-url")).kind == "stream"
+        assert fake_lambda.invoke(request("rest")).kind == "stream"
+        assert fake_lambda.invoke(request("http-v2")).kind == "response"
 
-    def test_django_streaming_http_response(self, fake: FakeLambda) -> None:
+    def test_django_streaming_http_response(self, fake_lambda: FakeLambda) -> None:
         pytest.importorskip("django")
-        start(fake, "tests.runtime.django_app.application", APIG_WSGI_STREAM="rest")
-        invocation = fake.submit(build_event("rest", "GET", "/feed"))
+        start(
+            fake_lambda, "tests.runtime.django_app.application", APIG_WSGI_STREAM="rest"
+        )
+        invocation = fake_lambda.submit(build_event("rest", "GET", "/feed"))
         first = wait_for_chunk(invocation, b"data: one")
-        released = release(fake)
-        fake.wait(invocation)
+        released = release(fake_lambda)
+        fake_lambda.wait(invocation)
         assert first < released < wait_for_chunk(invocation, b"data: released")
         prelude, body = invocation.prelude_and_body()
         assert prelude["statusCode"] == 200
@@ -357,15 +363,19 @@ class TestStreaming:
         cookies = prelude["multiValueHeaders"]["Set-Cookie"]
         assert [cookie.lstrip() for cookie in cookies] == ["seen=1; Path=/"]
         assert body == b"data: one\n\ndata: released\n\n"
-        page = fake.invoke(build_event("http-v2", "GET", "/page")).result
+        page = fake_lambda.invoke(build_event("http-v2", "GET", "/page")).result
         assert (page["statusCode"], page["body"]) == (200, "Hello from /page")
 
-    def test_flask_stream_with_context(self, fake: FakeLambda) -> None:
-        start(fake, "tests.runtime.flask_app.app", APIG_WSGI_STREAM="function-url")
-        invocation = fake.submit(build_event("function-url", "GET", "/feed?name=flask"))
+    def test_flask_stream_with_context(self, fake_lambda: FakeLambda) -> None:
+        start(
+            fake_lambda, "tests.runtime.flask_app.app", APIG_WSGI_STREAM="function-url"
+        )
+        invocation = fake_lambda.submit(
+            build_event("function-url", "GET", "/feed?name=flask")
+        )
         first = wait_for_chunk(invocation, b"data: flask")
-        released = release(fake)
-        fake.wait(invocation)
+        released = release(fake_lambda)
+        fake_lambda.wait(invocation)
         assert first < released < wait_for_chunk(invocation, b"data: released")
         prelude, body = invocation.prelude_and_body()
         assert prelude["headers"]["content-type"] == "text/event-stream; charset=utf-8"
@@ -373,121 +383,144 @@ class TestStreaming:
 
 
 class TestLifecycle:
-    def test_many_invocations_in_a_row(self, fake: FakeLambda) -> None:
-        start(fake, "tests.runtime.apps.barrier_app", APIG_WSGI_STREAM="function-url")
-        release(fake)
+    def test_many_invocations_in_a_row(self, fake_lambda: FakeLambda) -> None:
+        start(
+            fake_lambda,
+            "tests.runtime.apps.barrier_app",
+            APIG_WSGI_STREAM="function-url",
+        )
+        release(fake_lambda)
         for number in range(40):
             format = "function-url" if number % 2 else "alb"
-            invocation = fake.invoke(build_event(format, "GET", f"/{number}"))
+            invocation = fake_lambda.invoke(build_event(format, "GET", f"/{number}"))
             if format == "function-url":
                 assert invocation.prelude_and_body()[1] == (
                     b"data: one\n\ndata: released\n\n"
                 )
             else:
                 assert invocation.result["body"] == "data: one\n\ndata: released\n\n"
-        fake.wait_until_idle()
-        assert fake.starts == 1
-        assert fake.next_requests == 41
+        fake_lambda.wait_until_idle()
+        assert fake_lambda.starts == 1
+        assert fake_lambda.next_requests == 41
 
     def test_timeout_stops_the_runtime_and_lambda_starts_it_again(
-        self, fake: FakeLambda
+        self, fake_lambda: FakeLambda
     ) -> None:
-        start(fake, "tests.runtime.apps.slow_app", APIG_WSGI_STREAM="function-url")
-        invocation = fake.invoke(
+        start(
+            fake_lambda, "tests.runtime.apps.slow_app", APIG_WSGI_STREAM="function-url"
+        )
+        invocation = fake_lambda.invoke(
             build_event("function-url", "GET", "/slow"), timeout_ms=1500
         )
         assert invocation.kind == "timeout"
         # What was streamed before the deadline reached the client.
         assert b"data: one\n\n" in b"".join(chunk for _, chunk in invocation.chunks)
-        fake.wait_until_idle()
-        assert fake.starts == 2
-        quick = fake.invoke(build_event("function-url", "GET", "/quick"))
+        fake_lambda.wait_until_idle()
+        assert fake_lambda.starts == 2
+        quick = fake_lambda.invoke(build_event("function-url", "GET", "/quick"))
         assert quick.prelude_and_body()[1] == b"quick"
 
-    def test_sigterm_while_waiting_stops_cleanly(self, fake: FakeLambda) -> None:
-        start(fake, ECHO, AWS_LAMBDA_LOG_LEVEL="info")
-        process = fake.process
+    def test_sigterm_while_waiting_stops_cleanly(self, fake_lambda: FakeLambda) -> None:
+        start(fake_lambda, ECHO, AWS_LAMBDA_LOG_LEVEL="info")
+        process = fake_lambda.process
         assert process is not None
         process.send_signal(signal.SIGTERM)
         assert process.wait(WAIT) == 0
-        assert "SIGTERM received: the runtime stops." in fake.log()
+        assert "SIGTERM received: the runtime stops." in fake_lambda.log()
 
-    def test_sigterm_mid_invocation_finishes_it_first(self, fake: FakeLambda) -> None:
-        start(fake, "tests.runtime.apps.barrier_app", APIG_WSGI_STREAM="function-url")
-        process = fake.process
+    def test_sigterm_mid_invocation_finishes_it_first(
+        self, fake_lambda: FakeLambda
+    ) -> None:
+        start(
+            fake_lambda,
+            "tests.runtime.apps.barrier_app",
+            APIG_WSGI_STREAM="function-url",
+        )
+        process = fake_lambda.process
         assert process is not None
-        invocation = fake.submit(request("function-url"))
+        invocation = fake_lambda.submit(request("function-url"))
         wait_for_chunk(invocation, b"data: one")
         process.send_signal(signal.SIGTERM)
-        release(fake)
-        fake.wait(invocation)
+        release(fake_lambda)
+        fake_lambda.wait(invocation)
         assert invocation.prelude_and_body()[1] == b"data: one\n\ndata: released\n\n"
         assert process.wait(WAIT) == 0
-        assert fake.next_requests == 1
+        assert fake_lambda.next_requests == 1
 
 
 class TestRuntimeAPIFailures:
-    def test_answer_that_is_not_accepted_is_logged(self, fake: FakeLambda) -> None:
-        start(fake, ECHO)
-        invocation = fake.submit(request("http-v2"))
+    def test_answer_that_is_not_accepted_is_logged(
+        self, fake_lambda: FakeLambda
+    ) -> None:
+        start(fake_lambda, ECHO)
+        invocation = fake_lambda.submit(request("http-v2"))
         invocation.reply_status = 413
-        fake.wait(invocation)
-        assert fake.invoke(request("http-v2")).kind == "response"
+        fake_lambda.wait(invocation)
+        assert fake_lambda.invoke(request("http-v2")).kind == "response"
         assert (
             f"The Runtime API answered 413 to the response of invocation "
-            f'{invocation.request_id}: {{"status":"OK"}}' in fake.log()
+            f'{invocation.request_id}: {{"status":"OK"}}' in fake_lambda.log()
         )
 
-    def test_answer_that_is_not_http_stops_the_runtime(self, fake: FakeLambda) -> None:
-        start(fake, ECHO)
-        invocation = fake.submit(request("http-v2"))
+    def test_answer_that_is_not_http_stops_the_runtime(
+        self, fake_lambda: FakeLambda
+    ) -> None:
+        start(fake_lambda, ECHO)
+        invocation = fake_lambda.submit(request("http-v2"))
         invocation.garbage_reply = True
-        assert fake.process is not None
-        assert fake.process.wait(WAIT) == 1
+        assert fake_lambda.process is not None
+        assert fake_lambda.process.wait(WAIT) == 1
         assert (
             "The Runtime API sent b'NOT HTTP\\r\\n', not an HTTP status line. The "
-            "runtime stops." in fake.log()
+            "runtime stops." in fake_lambda.log()
         )
 
     def test_error_for_the_next_invocation_stops_the_runtime(
-        self, fake: FakeLambda
+        self, fake_lambda: FakeLambda
     ) -> None:
-        fake.next_status = 500
-        process = fake.start_runtime(ECHO)
+        fake_lambda.next_status = 500
+        process = fake_lambda.start_runtime(ECHO)
         assert process.wait(WAIT) == 1
         assert (
             "The Runtime API answered 500 to the request for the next invocation: "
-            'b\'{"errorMessage":"container error"}\'. The runtime stops.' in fake.log()
+            'b\'{"errorMessage":"container error"}\'. The runtime stops.'
+            in fake_lambda.log()
         )
 
-    def test_connection_lost_mid_stream(self, fake: FakeLambda) -> None:
-        start(fake, "tests.runtime.apps.barrier_app", APIG_WSGI_STREAM="function-url")
-        invocation = fake.submit(request("function-url"))
+    def test_connection_lost_mid_stream(self, fake_lambda: FakeLambda) -> None:
+        start(
+            fake_lambda,
+            "tests.runtime.apps.barrier_app",
+            APIG_WSGI_STREAM="function-url",
+        )
+        invocation = fake_lambda.submit(request("function-url"))
         invocation.drop_mid_stream = True
-        fake.wait(invocation)
+        fake_lambda.wait(invocation)
         assert invocation.kind == "dropped"
-        release(fake)
-        fake.wait_until_idle()
-        assert f"Lost the streamed response of {invocation.request_id}." in (fake.log())
-        assert fake.invoke(request("function-url")).kind == "stream"
+        release(fake_lambda)
+        fake_lambda.wait_until_idle()
+        assert f"Lost the streamed response of {invocation.request_id}." in (
+            fake_lambda.log()
+        )
+        assert fake_lambda.invoke(request("function-url")).kind == "stream"
 
 
 class TestExecWrapper:
     def test_wrapper_starts_the_loop_with_the_managed_runtimes_python(
-        self, fake: FakeLambda
+        self, fake_lambda: FakeLambda
     ) -> None:
         wrapper = ROOT / "docs" / "examples" / "streaming" / "run-wsgi"
         # Lambda runs the wrapper with the interpreter and the managed
         # runtime's own arguments; the function's code is in LAMBDA_TASK_ROOT.
-        fake.start_runtime(
+        fake_lambda.start_runtime(
             ECHO,
             {"PYTHONPATH": None, "APIG_WSGI_STREAM": "function-url"},
             argv=[sys.executable, "/var/runtime/bootstrap.py"],
             command=[str(wrapper)],
         )
-        fake.wait_until_idle()
-        assert fake.invoke(request("function-url")).kind == "stream"
-        assert fake.invoke(request("rest")).kind == "response"
+        fake_lambda.wait_until_idle()
+        assert fake_lambda.invoke(request("function-url")).kind == "stream"
+        assert fake_lambda.invoke(request("rest")).kind == "response"
 
 
 class TestInitErrors:
@@ -551,36 +584,36 @@ class TestInitErrors:
     )
     def test_init_error(
         self,
-        fake: FakeLambda,
+        fake_lambda: FakeLambda,
         handler: str,
         env: dict[str, str],
         error_type: str,
         message: str,
     ) -> None:
-        process = fake.start_runtime(handler, env)
+        process = fake_lambda.start_runtime(handler, env)
         assert process.wait(WAIT) == 1
-        [(headers, document)] = fake.init_errors
+        [(headers, document)] = fake_lambda.init_errors
         assert headers["Lambda-Runtime-Function-Error-Type"] == error_type
         assert document["errorType"] == error_type
         assert document["errorMessage"] == message
-        assert f"Init failed: {error_type}: {message}" in fake.log()
-        assert fake.next_requests == 0
+        assert f"Init failed: {error_type}: {message}" in fake_lambda.log()
+        assert fake_lambda.next_requests == 0
 
-    def test_syntax_error(self, fake: FakeLambda) -> None:
-        (fake.tmp_path / "broken.py").write_text("def app(:\n")
-        process = fake.start_runtime("broken.app", {})
+    def test_syntax_error(self, fake_lambda: FakeLambda) -> None:
+        (fake_lambda.tmp_path / "broken.py").write_text("def app(:\n")
+        process = fake_lambda.start_runtime("broken.app", {})
         assert process.wait(WAIT) == 1
-        [(_, document)] = fake.init_errors
+        [(_, document)] = fake_lambda.init_errors
         assert document["errorType"] == "Runtime.UserCodeSyntaxError"
         assert document["errorMessage"].startswith(
             "Syntax error in module 'broken': invalid syntax"
         )
 
-    def test_exception_while_importing(self, fake: FakeLambda) -> None:
-        (fake.tmp_path / "failing.py").write_text("RATIO = 1 / 0\n")
-        process = fake.start_runtime("failing.app", {})
+    def test_exception_while_importing(self, fake_lambda: FakeLambda) -> None:
+        (fake_lambda.tmp_path / "failing.py").write_text("RATIO = 1 / 0\n")
+        process = fake_lambda.start_runtime("failing.app", {})
         assert process.wait(WAIT) == 1
-        [(headers, document)] = fake.init_errors
+        [(headers, document)] = fake_lambda.init_errors
         assert headers["Lambda-Runtime-Function-Error-Type"] == "Unhandled"
         assert document["errorType"] == "ZeroDivisionError"
         assert document["errorMessage"] == (

@@ -9,6 +9,8 @@ from apig_wsgi.contrib.django.lifecycle import WARM_UP_PATHS_SETTING
 from apig_wsgi.contrib.django.lifecycle import WARM_UP_SETTING
 from apig_wsgi.contrib.django.lifecycle import warm_up_paths_problems
 from apig_wsgi.contrib.django.lifecycle import warm_up_problems
+from apig_wsgi.contrib.django.streaming import STREAM_SETTING
+from apig_wsgi.contrib.django.streaming import stream_problems
 from apig_wsgi.contrib.settings import SettingProblem
 from apig_wsgi.contrib.settings import read_settings
 from apig_wsgi.options import SETTING_PREFIX
@@ -26,6 +28,7 @@ def read_django_settings() -> tuple[Options, list[SettingProblem]]:
             EVENT_HANDLERS_SETTING: find_event_handler_problems,
             WARM_UP_SETTING: warm_up_problems,
             WARM_UP_PATHS_SETTING: warm_up_paths_problems,
+            STREAM_SETTING: stream_problems,
         },
     )
 

@@ -15,6 +15,12 @@ else:
 
 @admin.register(Entry)
 class EntryAdmin(EntryAdminBase):
-    list_display = ("name", "created", "message")
+    list_display = ("name", "created", "message", "thanked")
+    list_select_related = ("thank_you",)
     search_fields = ("name", "message")
     date_hierarchy = "created"
+
+    @admin.display(boolean=True, description="Thanked")
+    def thanked(self, entry: Entry) -> bool:
+        # The reverse accessor raises an AttributeError until the task ran.
+        return hasattr(entry, "thank_you")

@@ -20,3 +20,21 @@ class Entry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}: {self.message[:40]}"
+
+
+class ThankYou(models.Model):
+    """The note a background task records for each new entry, once."""
+
+    entry: models.OneToOneField[Entry, Entry] = models.OneToOneField(
+        Entry, on_delete=models.CASCADE, related_name="thank_you"
+    )
+    note: models.CharField[str, str] = models.CharField(max_length=200)
+    created: models.DateTimeField[datetime.datetime, datetime.datetime] = (
+        models.DateTimeField(auto_now_add=True)
+    )
+
+    class Meta:
+        verbose_name = "thank-you note"
+
+    def __str__(self) -> str:
+        return self.note

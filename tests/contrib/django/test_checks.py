@@ -145,7 +145,7 @@ class TestUnknownSettings:
                 "APIG_WSGI_TRUSTED_PROXIES, APIG_WSGI_REMOTE_USER, "
                 "APIG_WSGI_REMOTE_USER_CLAIM, APIG_WSGI_ALB_AUTHENTICATES, "
                 "APIG_WSGI_EVENT_HANDLERS, APIG_WSGI_WARM_UP, "
-                "APIG_WSGI_WARM_UP_PATHS.",
+                "APIG_WSGI_WARM_UP_PATHS, APIG_WSGI_STREAM.",
                 id="apig_wsgi.W001",
             ),
             checks.Warning(

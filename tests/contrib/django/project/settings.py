@@ -50,3 +50,5 @@ if "APIG_WSGI_TEST_EVENTS_APP" in os.environ:
     INSTALLED_APPS = [*INSTALLED_APPS, "tests.contrib.django.eventsapp"]
 if "APIG_WSGI_TEST_BINARY_SUPPORT" in os.environ:
     APIG_WSGI_BINARY_SUPPORT = os.environ["APIG_WSGI_TEST_BINARY_SUPPORT"] == "true"
+if "APIG_WSGI_TEST_STREAM" in os.environ:
+    APIG_WSGI_STREAM = os.environ["APIG_WSGI_TEST_STREAM"].split(",")

@@ -17,6 +17,7 @@ urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("page/", views.page, name="page"),
     path("status/<int:code>/", views.status, name="status"),
+    path("feed/", views.feed, name="feed"),
     # Every other path shows request.apig_context, so corpus events need no editing.
     re_path(r"", views.context, name="context"),
 ]

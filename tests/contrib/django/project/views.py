@@ -1,6 +1,9 @@
 from __future__ import annotations
 
 import hashlib
+import os
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -8,12 +11,14 @@ from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest
 from django.http import HttpResponse
 from django.http import JsonResponse
+from django.http import StreamingHttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 
 from apig_wsgi.context import ApigContext
+from tests.runtime.apps import wait_for
 
 # A PNG signature followed by bytes that are not valid UTF-8.
 IMAGE_BYTES = b"\x89PNG\r\n\x1a\n" + bytes(range(256))
@@ -124,3 +129,14 @@ def page(request: HttpRequest) -> HttpResponse:
 
 def status(request: HttpRequest, code: int) -> HttpResponse:
     return HttpResponse(f"Status {code}", status=code)
+
+
+def feed(request: HttpRequest) -> StreamingHttpResponse:
+    """Server-sent events; the second waits for the test's BARRIER_FILE."""
+
+    def events() -> Iterator[bytes]:
+        yield f"data: {request.path}\n\n".encode()
+        released = wait_for(Path(os.environ["BARRIER_FILE"]))
+        yield b"data: released\n\n" if released else b"data: never released\n\n"
+
+    return StreamingHttpResponse(events(), content_type="text/event-stream")
