@@ -161,7 +161,8 @@ def encode_query(parameters: dict[str, Any]) -> str:
 def quote_query_part(text: object) -> str:
     """Percent-encode a query name or value as an HTML form would."""
     text = string(text, "a query string name or value")
-    return "".join([_QUOTED_BYTES[byte] for byte in text.encode("utf-8")])
+    # One character per UTF-8 byte, each quoted by the table.
+    return to_wsgi_str(text).translate(_QUOTED_BYTES)
 
 
 _SAFE = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~"
