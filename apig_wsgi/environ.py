@@ -142,6 +142,8 @@ def joined_header_values(name: str, values: object) -> str | None:
 
 def encode_query(parameters: dict[str, Any]) -> str:
     """Encode decoded parameters (``name: value`` or ``name: [values]``) once."""
+    if not parameters:
+        return ""
     parts = []
     for name, values in parameters.items():
         # Letters and digits, as most names and values are, need no call to
@@ -159,7 +161,8 @@ def encode_query(parameters: dict[str, Any]) -> str:
 def quote_query_part(text: object) -> str:
     """Percent-encode a query name or value as an HTML form would."""
     text = string(text, "a query string name or value")
-    return "".join([_QUOTED_BYTES[byte] for byte in text.encode("utf-8")])
+    # One character per UTF-8 byte, each quoted by the table.
+    return to_wsgi_str(text).translate(_QUOTED_BYTES)
 
 
 _SAFE = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~"
@@ -294,7 +297,7 @@ def strict_b64decode(text: str) -> bytes:
 
 
 def decode_body(body: object, is_base64: bool, what: str) -> bytes:
-    if body.__class__ is not str:
+    if not isinstance(body, str):
         raise InvalidEventError(
             f"Expected {what} to be a string or null, got {describe(body)}"
         )

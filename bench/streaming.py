@@ -107,7 +107,7 @@ def main() -> int:
         "| measurement | ms |",
         "|---|---:|",
     ]
-    streamed = ttfb_ms(python, "url", args.runs)
+    streamed = ttfb_ms(python, "function-url", args.runs)
     buffered = ttfb_ms(python, "alb", args.runs)
     lines += [
         f"| first byte, streamed (Function URL) | {streamed[0]:.1f} |",

@@ -233,6 +233,20 @@ def test_status_edges_are_accepted(status: str) -> None:
     }
 
 
+def test_many_distinct_status_lines_are_accepted() -> None:
+    # More than the checked status lines the response module remembers.
+    statuses = [f"{code} Reason {index}" for index in range(300) for code in (201, 404)]
+    codes = []
+    for status in statuses:
+
+        def app(environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
+            start_response(status, [])  # noqa: B023
+            return []
+
+        codes.append(call(app)["statusCode"])
+    assert codes == [201, 404] * 300
+
+
 def test_status_not_a_string() -> None:
     def app(environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
         start_response(200, [])
@@ -351,6 +365,18 @@ def test_valid_headers_pass_unchanged() -> None:
             "x-empty": "",
         },
     }
+
+
+def test_many_distinct_header_names_are_accepted() -> None:
+    # More than the checked header names the response module remembers.
+    headers = [("Content-Type", "text/plain")]
+    headers += [(f"X-Name-{index}", str(index)) for index in range(600)]
+    result = call_with_headers(headers)
+    assert result == {
+        **text_result("body"),
+        "headers": {name.lower(): value for name, value in headers},
+    }
+    assert call_with_headers(headers) == result
 
 
 def test_list_headers_are_accepted() -> None:

@@ -84,7 +84,7 @@ class AlbFormat(EventFormat):
         path = event["path"]
         environ["PATH_INFO"] = (
             path
-            if path.__class__ is str
+            if isinstance(path, str)
             and path[:1] == "/"
             and "%" not in path
             and path.isascii()
