@@ -215,7 +215,12 @@ class _Stream(BufferedResponse):
         if error is None:
             self.sink.finish(None)
         elif not self.opened:
-            self.fail_before_body(error)
+            try:
+                self.fail_before_body(error)
+            except FailureStatusError:
+                # make_lambda_handler logs the request it fails, too.
+                self.write_access_log(started)
+                raise
         else:
             if not isinstance(error, StreamLimitError):
                 logger(__name__).error(
@@ -227,6 +232,9 @@ class _Stream(BufferedResponse):
                     exc_info=error,
                 )
             self.sink.finish(error)
+        self.write_access_log(started)
+
+    def write_access_log(self, started: float) -> None:
         access_log = self.handler.options.access_log
         if access_log:
             log_access(
@@ -248,7 +256,8 @@ class _Stream(BufferedResponse):
         return None
 
     def fail_before_body(self, error: Exception) -> None:
-        if isinstance(error, PreludeTooLargeError):
+        prelude_too_large = isinstance(error, PreludeTooLargeError)
+        if prelude_too_large:
             logger(__name__).error("%s Sent a 500 response instead.", error)
             body = PRELUDE_TOO_LARGE_BODY
         elif isinstance(error, FailureStatusError) or not (
@@ -262,7 +271,11 @@ class _Stream(BufferedResponse):
         self.status_code = 500
         self.headers = [("Content-Type", "text/plain; charset=utf-8")]
         try:
-            self.send_prelude()
+            if prelude_too_large:
+                self.send_prelude()
+            else:
+                # As in make_lambda_handler, the 500 may be a failure status.
+                self.open()
             self.send(body)
         except _SinkFailure as failure:
             raise failure.original from None

@@ -193,14 +193,53 @@ class TestApplicationErrors:
             raise ValueError("no data")
 
         sink = stream(app, catch_exceptions=True)
-        assert sink.prelude == {
-            "statusCode": 500,
-            "headers": {"content-type": "text/plain; charset=utf-8"},
-            "cookies": [],
-        }
-        assert sink.body == b"Internal Server Error"
+        assert (sink.prelude, sink.body, sink.finished, sink.error) == (
+            {
+                "statusCode": 500,
+                "headers": {"content-type": "text/plain; charset=utf-8"},
+                "cookies": [],
+            },
+            b"Internal Server Error",
+            True,
+            None,
+        )
         assert caplog.messages == [
             "Exception in the WSGI application for GET /; sent a 500 response."
+        ]
+
+    def test_exception_before_the_body_with_500_a_failure_status(
+        self, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        # make_lambda_handler fails such an invocation: so does the stream.
+        def app(environ: dict[str, Any], start_response: StartResponse) -> Any:
+            raise ValueError("no data")
+
+        options: dict[str, Any] = {
+            "catch_exceptions": True,
+            "failure_status_codes": [500],
+        }
+        event = build_event("function-url", "GET", "/feed")
+        with pytest.raises(FailureStatusError) as buffered:
+            make_lambda_handler(app, **options)(event, LambdaContext())
+        sink = RecordingSink()
+        handler = make_streaming_handler(app, **options)
+        with pytest.raises(FailureStatusError) as streamed:
+            handler.invoke(event, LambdaContext(), sink)
+        assert (str(streamed.value), streamed.value.result, sink.prelude) == (
+            str(buffered.value),
+            {
+                "statusCode": 500,
+                "headers": {"content-type": "text/plain; charset=utf-8"},
+                "cookies": [],
+            },
+            None,
+        )
+        assert str(streamed.value) == (
+            "The application answered 500 Internal Server Error to GET /feed; that "
+            "status is in failure_status_codes, so the invocation fails."
+        )
+        assert caplog.messages == 2 * [
+            "Exception in the WSGI application for GET /feed; sent a 500 response."
         ]
 
     def test_app_that_never_calls_start_response(self) -> None:
@@ -277,6 +316,26 @@ class TestApplicationErrors:
         }
         assert sink.prelude is None
 
+    def test_failure_status_fails_the_invocation_with_catch_exceptions_too(
+        self,
+    ) -> None:
+        def app(environ: dict[str, Any], start_response: StartResponse) -> Any:
+            start_response("503 Service Unavailable", [("Retry-After", "5")])
+            return [b"busy"]
+
+        handler = make_streaming_handler(
+            app, catch_exceptions=True, failure_status_codes=[503]
+        )
+        sink = RecordingSink()
+        with pytest.raises(FailureStatusError) as excinfo:
+            handler.invoke(build_event("function-url"), LambdaContext(), sink)
+        assert (str(excinfo.value), excinfo.value.result, sink.prelude) == (
+            "The application answered 503 Service Unavailable to GET /; that status "
+            "is in failure_status_codes, so the invocation fails.",
+            {"statusCode": 503, "headers": {"retry-after": "5"}, "cookies": []},
+            None,
+        )
+
     def test_sink_failure_closes_the_app_and_propagates(self) -> None:
         iterable = Closing([b"one", b"two"])
 
@@ -317,13 +376,15 @@ class TestLimits:
             return iterable
 
         sink = stream(app)
-        assert sink.prelude == {
-            "statusCode": 500,
-            "headers": {"content-type": "text/plain; charset=utf-8"},
-            "cookies": [],
-        }
-        assert sink.body == (
-            b"Internal Server Error: the response headers are too large to stream."
+        assert (sink.prelude, sink.body, sink.finished, sink.error) == (
+            {
+                "statusCode": 500,
+                "headers": {"content-type": "text/plain; charset=utf-8"},
+                "cookies": [],
+            },
+            b"Internal Server Error: the response headers are too large to stream.",
+            True,
+            None,
         )
         assert iterable.closed
         assert caplog.messages == [
@@ -331,6 +392,39 @@ class TestLimits:
             "16438 bytes of JSON, over the 16384 bytes API Gateway reads. Sent a "
             "500 response instead."
         ]
+
+    def test_prelude_of_exactly_the_limit_is_streamed(self) -> None:
+        empty = len(b'{"statusCode":200,"headers":{"x-big":""},"cookies":[]}')
+        value = "x" * (PRELUDE_LIMIT - empty)
+
+        def app(environ: dict[str, Any], start_response: StartResponse) -> Any:
+            start_response("200 OK", [("X-Big", value)])
+            return [b"body"]
+
+        sink = stream(app)
+        assert (sink.prelude, sink.body, sink.error) == (
+            {"statusCode": 200, "headers": {"x-big": value}, "cookies": []},
+            b"body",
+            None,
+        )
+
+    def test_stream_of_exactly_the_limit_ends_cleanly(
+        self, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        megabyte = b"x" * (1024 * 1024)
+        prelude_bytes = len(b'{"statusCode":200,"multiValueHeaders":{}}') + 8
+        last = megabyte[prelude_bytes:]
+
+        def app(environ: dict[str, Any], start_response: StartResponse) -> Any:
+            start_response("200 OK", [])
+            for _ in range(199):
+                yield megabyte
+            yield last
+
+        sink = stream(app, format="rest")
+        streamed = prelude_bytes + sum(len(chunk) for chunk in sink.chunks)
+        assert (len(sink.chunks), streamed, sink.error) == (200, STREAM_LIMIT, None)
+        assert caplog.messages == []
 
     def test_stream_limit_ends_the_stream_with_an_error(
         self, caplog: pytest.LogCaptureFixture
@@ -361,16 +455,32 @@ class TestLimits:
         assert caplog.messages == [f"{message} Ended the stream with an error."]
 
 
-def test_access_log_counts_the_body(caplog: pytest.LogCaptureFixture) -> None:
+def test_access_log_has_the_status_and_counts_the_body(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     caplog.set_level(logging.INFO, logger="apig_wsgi")
 
     def app(environ: dict[str, Any], start_response: StartResponse) -> Any:
-        start_response("200 OK", [])
+        start_response("201 Created", [])
         return [b"12345", b"678"]
 
-    stream(app, access_log="json")
+    handler = make_streaming_handler(app, access_log="json")
+    event = build_event("function-url", "POST", "/items")
+    context = LambdaContext()
+    assert handler.invoke(event, context, RecordingSink()) is STREAMED
     [record] = [r for r in caplog.records if hasattr(r, "apig_wsgi_access")]
-    assert json.loads(record.getMessage())["bytes"] == 8
+    fields = json.loads(record.getMessage())
+    assert fields.pop("duration_ms") >= 0
+    assert fields == {
+        "method": "POST",
+        "path": "/items",
+        "status": 201,
+        "bytes": 8,
+        "request_id": event["requestContext"]["requestId"],
+        "aws_request_id": context.aws_request_id,
+        "event_format": "function-url",
+        "source_ip": "203.0.113.10",
+    }
 
 
 def test_docs_example_streams_its_events() -> None:
@@ -393,3 +503,30 @@ def test_docs_example_streams_its_events() -> None:
     ]
     buffered = handler(build_event("alb"), LambdaContext())
     assert buffered["body"] == "data: tick 0\n\ndata: tick 1\n\ndata: tick 2\n\n"
+
+
+def test_access_log_of_an_invocation_failed_by_its_status(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO, logger="apig_wsgi")
+
+    def app(environ: dict[str, Any], start_response: StartResponse) -> Any:
+        start_response("503 Service Unavailable", [])
+        return [b"busy"]
+
+    handler = make_streaming_handler(app, access_log="json", failure_status_codes=[503])
+    with pytest.raises(FailureStatusError):
+        handler.invoke(
+            build_event("function-url", "GET", "/busy"),
+            LambdaContext(),
+            RecordingSink(),
+        )
+    [record] = [r for r in caplog.records if hasattr(r, "apig_wsgi_access")]
+    fields = json.loads(record.getMessage())
+    # Nothing was streamed: the body the application produced was not sent.
+    assert [fields[key] for key in ("method", "path", "status", "bytes")] == [
+        "GET",
+        "/busy",
+        503,
+        0,
+    ]

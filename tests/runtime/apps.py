@@ -6,6 +6,7 @@ environment variables, since the app runs in another process.
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from collections.abc import Iterator
@@ -109,6 +110,14 @@ def context_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         "trace_id": os.environ.get("_X_AMZN_TRACE_ID"),
         "repr": repr(context),
     }
+
+
+def logging_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """A plain Lambda handler that logs one line at each level."""
+    logger = logging.getLogger("tests.runtime.apps")
+    for level in (logging.DEBUG, logging.INFO, logging.WARNING, logging.ERROR):
+        logger.log(level, "logged at %s", logging.getLevelName(level))
+    return {}
 
 
 def unserialisable_handler(event: dict[str, Any], context: Any) -> Any:

@@ -133,7 +133,10 @@ class FakeLambda(ThreadingHTTPServer):
         environ = {
             key: value
             for key, value in os.environ.items()
+            # Lambda sets none of these; PYTHONUNBUFFERED would hide whether
+            # the runtime keeps its log lines back.
             if not key.startswith(("AWS_", "_HANDLER", "APIG_WSGI_"))
+            and key != "PYTHONUNBUFFERED"
         }
         environ.update(
             {

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -234,6 +235,18 @@ class TestContext:
         assert result["cognito_identity_id"] is None
         assert result["tenant_id"] is None
 
+    def test_trace_id_belongs_to_its_own_invocation(
+        self, fake_lambda: FakeLambda
+    ) -> None:
+        start(fake_lambda, "tests.runtime.apps.context_handler")
+        traced = fake_lambda.invoke({})
+        untraced = fake_lambda.invoke({}, headers={"Lambda-Runtime-Trace-Id": ""})
+        assert (traced.result["trace_id"], untraced.result["trace_id"]) == (
+            "Root=1-5bef4de7-ad49b0e87f6ef6c87fc2e700;Parent=9a9197af755a6419;"
+            "Sampled=1",
+            None,
+        )
+
     @pytest.mark.parametrize(
         ("header", "value", "message"),
         [
@@ -420,6 +433,35 @@ class TestLifecycle:
         quick = fake_lambda.invoke(build_event("function-url", "GET", "/quick"))
         assert quick.prelude_and_body()[1] == b"quick"
 
+    @pytest.mark.parametrize(
+        ("level", "levels"),
+        [
+            (None, ["WARNING", "ERROR"]),
+            ("debug", ["DEBUG", "INFO", "WARNING", "ERROR"]),
+            ("INFO", ["INFO", "WARNING", "ERROR"]),
+            ("warn", ["WARNING", "ERROR"]),
+            ("error", ["ERROR"]),
+            ("fatal", []),
+            ("verbose", ["WARNING", "ERROR"]),
+        ],
+    )
+    def test_log_level_from_the_environment(
+        self, fake_lambda: FakeLambda, level: str | None, levels: list[str]
+    ) -> None:
+        start(
+            fake_lambda,
+            "tests.runtime.apps.logging_handler",
+            AWS_LAMBDA_LOG_LEVEL=level,
+        )
+        request_id = fake_lambda.invoke({}).request_id
+        lines = re.findall(
+            rf"^\[(\w+)\]\t\d{{4}}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{{3}}Z\t"
+            rf"{request_id}\tlogged at (\w+)$",
+            fake_lambda.log(),
+            re.MULTILINE,
+        )
+        assert lines == [(name, name) for name in levels]
+
     def test_sigterm_while_waiting_stops_cleanly(self, fake_lambda: FakeLambda) -> None:
         start(fake_lambda, ECHO, AWS_LAMBDA_LOG_LEVEL="info")
         process = fake_lambda.process
@@ -475,15 +517,16 @@ class TestRuntimeAPIFailures:
             "runtime stops." in fake_lambda.log()
         )
 
+    @pytest.mark.parametrize("status", [403, 500])
     def test_error_for_the_next_invocation_stops_the_runtime(
-        self, fake_lambda: FakeLambda
+        self, fake_lambda: FakeLambda, status: int
     ) -> None:
-        fake_lambda.next_status = 500
+        fake_lambda.next_status = status
         process = fake_lambda.start_runtime(ECHO)
         assert process.wait(WAIT) == 1
         assert (
-            "The Runtime API answered 500 to the request for the next invocation: "
-            'b\'{"errorMessage":"container error"}\'. The runtime stops.'
+            f"The Runtime API answered {status} to the request for the next "
+            'invocation: b\'{"errorMessage":"container error"}\'. The runtime stops.'
             in fake_lambda.log()
         )
 
@@ -535,6 +578,13 @@ class TestInitErrors:
                 "as 'myproject.wsgi.application'.",
             ),
             (
+                "tests.runtime.apps:",
+                {},
+                "Runtime.MalformedHandlerName",
+                "Bad handler 'tests.runtime.apps:': expected module.attribute, such "
+                "as 'myproject.wsgi.application'.",
+            ),
+            (
                 "tests.runtime.no_such_module.app",
                 {},
                 "Runtime.ImportModuleError",
@@ -568,6 +618,14 @@ class TestInitErrors:
             (
                 "tests.runtime.apps:streaming_handler",
                 {"APIG_WSGI_STREAM": "rest"},
+                "Runtime.ConfigInvalid",
+                "tests.runtime.apps:streaming_handler is a streaming handler, which "
+                "names its own fronts; remove APIG_WSGI_STREAM or point the handler "
+                "at the WSGI application.",
+            ),
+            (
+                "tests.runtime.apps:streaming_handler",
+                {"APIG_WSGI_STREAM": ""},
                 "Runtime.ConfigInvalid",
                 "tests.runtime.apps:streaming_handler is a streaming handler, which "
                 "names its own fronts; remove APIG_WSGI_STREAM or point the handler "
