@@ -60,6 +60,20 @@ class RequestIdFilter(logging.Filter):
 REQUEST_ID = RequestIdFilter()
 
 
+# Lambda's application log levels, and Python's names; Python has nothing
+# below DEBUG, so TRACE shows everything.
+LOG_LEVELS = {
+    "TRACE": "DEBUG",
+    "DEBUG": "DEBUG",
+    "INFO": "INFO",
+    "WARN": "WARNING",
+    "WARNING": "WARNING",
+    "ERROR": "ERROR",
+    "FATAL": "CRITICAL",
+    "CRITICAL": "CRITICAL",
+}
+
+
 def configure_logging() -> None:
     """Log lines as the managed runtime writes them, unless logging is set up."""
     stdout = sys.stdout
@@ -78,8 +92,8 @@ def configure_logging() -> None:
     handler.setFormatter(formatter)
     handler.addFilter(REQUEST_ID)
     root.addHandler(handler)
-    level = os.environ.get("AWS_LAMBDA_LOG_LEVEL", "").upper()
-    if level in ("DEBUG", "INFO", "WARN", "WARNING", "ERROR", "FATAL", "CRITICAL"):
+    level = LOG_LEVELS.get(os.environ.get("AWS_LAMBDA_LOG_LEVEL", "").upper())
+    if level is not None:
         root.setLevel(level)
 
 

@@ -437,6 +437,7 @@ class TestLifecycle:
         ("level", "levels"),
         [
             (None, ["WARNING", "ERROR"]),
+            ("TRACE", ["DEBUG", "INFO", "WARNING", "ERROR"]),
             ("debug", ["DEBUG", "INFO", "WARNING", "ERROR"]),
             ("INFO", ["INFO", "WARNING", "ERROR"]),
             ("warn", ["WARNING", "ERROR"]),
