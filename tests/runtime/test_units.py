@@ -13,9 +13,12 @@ import pytest
 
 from apig_wsgi.runtime.client import RuntimeClient
 from apig_wsgi.runtime.client import send_chunk
+from apig_wsgi.runtime.loading import InitError
 from apig_wsgi.runtime.loading import is_wsgi_app
 from apig_wsgi.runtime.loading import load_handler
+from apig_wsgi.runtime.loading import load_object
 from apig_wsgi.runtime.loop import configure_logging
+from tests.runtime import apps
 
 
 def test_callable_without_a_signature_is_a_handler() -> None:
@@ -35,6 +38,19 @@ def test_either_wsgi_parameter_name_marks_a_wsgi_app() -> None:
         True,
         False,
     ]
+
+
+def test_attribute_after_a_colon_may_be_dotted() -> None:
+    assert load_object("tests.runtime.apps:Closing.close") is apps.Closing.close
+
+
+def test_missing_part_of_a_dotted_attribute_is_named() -> None:
+    with pytest.raises(InitError) as caught:
+        load_object("tests.runtime.apps:Closing.open")
+    assert (caught.value.error_type, str(caught.value)) == (
+        "Runtime.HandlerNotFound",
+        "Handler 'Closing.open' missing on module 'tests.runtime.apps'.",
+    )
 
 
 def test_fronts_of_the_environment_variable_may_have_spaces() -> None:
