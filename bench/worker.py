@@ -112,13 +112,7 @@ def time_workload(
         row["traceback"] = traceback.format_exc(limit=-3)
         return row
     row["status"] = "wrong" if row["problems"] else "ok"
-    event = workload.event
-    context = adapters.LambdaContext()
-
-    def call() -> Any:
-        return handler(event, context)
-
-    ours, floors = measure(call, floor, repeats, target, smoke)
+    ours, floors = measure(invoke(handler, workload), floor, repeats, target, smoke)
     row["us"] = statistics.median(ours) * 1e6
     row["floor_us"] = statistics.median(floors) * 1e6
     # Each adapter repeat is timed right next to a floor repeat: the median of
@@ -127,6 +121,25 @@ def time_workload(
     row["samples_us"] = [round(s * 1e6, 2) for s in ours]
     row["floor_samples_us"] = [round(s * 1e6, 2) for s in floors]
     return row
+
+
+def invoke(handler: Any, workload: Workload) -> Callable[[], Any]:
+    """A call of ``handler`` with the workload's event, as Lambda makes it."""
+    event = workload.event
+    context = adapters.LambdaContext()
+
+    def call() -> Any:
+        return handler(event, context)
+
+    return call
+
+
+def invocation(adapter: str, workload: Workload, app: App) -> Callable[[], Any]:
+    """One call of the workload through ``adapter``, or through the floor."""
+    if adapter == "floor":
+        return make_floor(workload, app)
+    handler, _ = adapters.build_handler(adapter, workload, app)
+    return invoke(handler, workload)
 
 
 def cmd_time(args: argparse.Namespace) -> int:
@@ -157,17 +170,7 @@ def cmd_rss(args: argparse.Namespace) -> int:
     """Peak resident memory after count invocations of one workload."""
     adapters.django_settings_for(args.adapter)
     workload = next(w for w in build_workloads() if w.name == args.workload)
-    app = make_app(workload.app_kind)
-    if args.adapter == "floor":
-        call = make_floor(workload, app)
-    else:
-        handler, _ = adapters.build_handler(args.adapter, workload, app)
-        event = workload.event
-        context = adapters.LambdaContext()
-
-        def call() -> Any:
-            return handler(event, context)
-
+    call = invocation(args.adapter, workload, make_app(workload.app_kind))
     for _ in range(args.count):
         call()
     # Linux reports ru_maxrss in KiB.
@@ -185,17 +188,7 @@ def cmd_memory(args: argparse.Namespace) -> int:
     """
     adapters.django_settings_for(args.adapter)
     workload = next(w for w in build_memory_workloads() if w.name == args.workload)
-    app = make_app(workload.app_kind)
-    if args.adapter == "floor":
-        call = make_floor(workload, app)
-    else:
-        handler, _ = adapters.build_handler(args.adapter, workload, app)
-        event = workload.event
-        context = adapters.LambdaContext()
-
-        def call() -> Any:
-            return handler(event, context)
-
+    call = invocation(args.adapter, workload, make_app(workload.app_kind))
     call()
     tracemalloc.start()
     result = call()
