@@ -24,7 +24,10 @@ from apig_wsgi.testing import build_event
 from tests.testing.apps import BINARY
 from tests.testing.flask_apps import PNG
 from tests.utils import VARIES
+from tests.utils import serve_subprocess
 from tests.utils import stable
+from tests.utils import stop
+from tests.utils import url_of
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = "tests.testing.apps:app"
@@ -1102,82 +1105,34 @@ def test_stream_needs_a_wsgi_app(capsys: pytest.CaptureFixture[str]) -> None:
 def test_serve_stream_subprocess(tmp_path: Path) -> None:
     app = "tests.runtime.apps:barrier_app"
     release = tmp_path / "release"
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "apig_wsgi",
-            "serve",
-            app,
-            "--port",
-            "0",
-            "--format",
-            "function-url",
-            "--stream",
-        ],
-        cwd=ROOT,
-        env={
-            **os.environ,
-            "BARRIER_FILE": str(release),
-            "CLOSE_MARKER": str(tmp_path / "closed"),
-        },
-        stderr=subprocess.PIPE,
-        text=True,
+    process, first = serve_subprocess(
+        app,
+        "--format",
+        "function-url",
+        "--stream",
+        env={"BARRIER_FILE": str(release), "CLOSE_MARKER": str(tmp_path / "closed")},
     )
-    assert process.stderr is not None
+    url = url_of(first)
     try:
-        first = process.stderr.readline()
-        url = first.rstrip().rpartition(" ")[2]
         with urllib.request.urlopen(url + "feed", timeout=30) as response:
             assert response.headers["Transfer-Encoding"] == "chunked"
             # The app sends the second event only once this one was read.
             assert response.read1() == b"data: one\n\n"
             release.write_text("go")
             assert response.read() == b"data: released\n\n"
-        process.send_signal(signal.SIGTERM)
-        assert process.wait(timeout=60) == 0
-        rest = process.stderr.read()
     finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-        process.stderr.close()
+        rest = stop(process)
     assert first == f"Serving {app} (wsgi) as function-url events on {url}\n"
     assert re.search(r'"GET /feed HTTP/1\.1" 200 27 \(streamed\)', rest)
-
-
-def serve_subprocess(*argv: str) -> tuple[subprocess.Popen[str], str]:
-    """Start ``apig-wsgi serve`` and return the process and its URL."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "apig_wsgi", "serve", *argv, "--port", "0"],
-        cwd=ROOT,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert process.stderr is not None
-    return process, process.stderr.readline().rstrip().rpartition(" ")[2]
-
-
-def stop(process: subprocess.Popen[str]) -> str:
-    """Stop the server with SIGTERM and return the rest of its stderr."""
-    assert process.stderr is not None
-    try:
-        process.send_signal(signal.SIGTERM)
-        assert process.wait(timeout=60) == 0
-        return process.stderr.read()
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-        process.stderr.close()
 
 
 def test_serve_stream_keeps_a_configured_apps_options() -> None:
     # http-v1 does not stream; binary support is the app's config, off by
     # default for payload 1.0, so a lost option would mangle the PNG.
-    process, url = serve_subprocess(
+    process, line = serve_subprocess(
         "tests.testing.flask_apps:create_app", "--stream", "--format", "http-v1"
     )
+    url = url_of(line)
     try:
         with urllib.request.urlopen(url + "image.png", timeout=30) as response:
             assert response.read() == PNG

@@ -1,6 +1,10 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -189,3 +193,42 @@ def apig_environ(
     make_lambda_handler(app, **options)(event, context)
     [keys] = seen
     return keys
+
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def serve_subprocess(
+    *argv: str, env: dict[str, str] | None = None
+) -> tuple[subprocess.Popen[str], str]:
+    """Start ``apig-wsgi serve`` on a free port: the process and its first line.
+
+    That line names what is served and ends with the URL (see ``url_of``).
+    """
+    process = subprocess.Popen(
+        [sys.executable, "-m", "apig_wsgi", "serve", *argv, "--port", "0"],
+        cwd=REPO_ROOT,
+        env={**os.environ, **(env or {})},
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stderr is not None
+    return process, process.stderr.readline()
+
+
+def url_of(serving_line: str) -> str:
+    return serving_line.rstrip().rpartition(" ")[2]
+
+
+def stop(process: subprocess.Popen[str]) -> str:
+    """Stop the server with SIGTERM and return the rest of its stderr."""
+    assert process.stderr is not None
+    try:
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=60) == 0
+        return process.stderr.read()
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        process.stderr.close()

@@ -4,20 +4,17 @@ from __future__ import annotations
 
 import base64
 import json
-import os
-import signal
-import subprocess
-import sys
 import urllib.request
-from pathlib import Path
 
 import pytest
 from django.test import override_settings
 
 from apig_wsgi.cli import main
 from tests.contrib.django.project.views import IMAGE_BYTES
+from tests.utils import serve_subprocess
+from tests.utils import stop
+from tests.utils import url_of
 
-REPO_ROOT = Path(__file__).parents[3]
 WSGI_APP = "tests.contrib.django.project.wsgi:application"
 
 
@@ -67,41 +64,22 @@ def test_options_are_refused_for_a_django_project(
 def test_serve_sends_a_png_through_rest_intact(app: str) -> None:
     # The newcomer's case: binary support on in the settings, the REST API's
     # binaryMediaTypes '*/*', and a PNG that must arrive byte for byte.
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "apig_wsgi",
-            "serve",
-            app,
-            "--port",
-            "0",
-            "--format",
-            "rest",
-            "--binary-media-types",
-            "*/*",
-        ],
-        cwd=REPO_ROOT,
+    process, first = serve_subprocess(
+        app,
+        "--format",
+        "rest",
+        "--binary-media-types",
+        "*/*",
         env={
-            **os.environ,
             "DJANGO_SETTINGS_MODULE": "tests.contrib.django.project.settings",
             "APIG_WSGI_TEST_BINARY_SUPPORT": "true",
         },
-        stderr=subprocess.PIPE,
-        text=True,
     )
-    assert process.stderr is not None
+    url = url_of(first)
     try:
-        first = process.stderr.readline()
-        url = first.rstrip().rpartition(" ")[2]
         kind = "django" if app == WSGI_APP else "handler"
         assert first == f"Serving {app} ({kind}) as rest events on {url}\n"
         with urllib.request.urlopen(url + "image.png", timeout=30) as response:
             assert response.read() == IMAGE_BYTES
-        process.send_signal(signal.SIGTERM)
-        assert process.wait(timeout=60) == 0
     finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-        process.stderr.close()
+        stop(process)
